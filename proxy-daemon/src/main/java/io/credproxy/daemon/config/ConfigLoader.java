@@ -1,0 +1,260 @@
+package io.credproxy.daemon.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.protocol.rules.Rule;
+import io.credproxy.protocol.rules.SecretTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the daemon's YAML configuration into a validated {@link ProxyConfig}.
+ *
+ * <p>Walks the YAML tree by hand rather than binding it, so that each error names the key path
+ * ({@code rules[2].headers}) and unknown keys are refused: a typo in a security proxy's
+ * configuration should stop it, not silently drop a rule. Relative paths are taken relative to
+ * the configuration file's directory.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "secrets", "ca_dir", "audit_log", "upstream", "rules");
+    private static final Set<String> UPSTREAM_KEYS = Set.of("extra_ca", "resolve", "connect_timeout_ms", "response_timeout_ms");
+    private static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Loads and validates a configuration file.
+     *
+     * @throws ConfigException naming the file and the problem
+     */
+    public ProxyConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        try {
+            return parse(text, base);
+        } catch (ConfigException e) {
+            throw new ConfigException("config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses configuration text; relative paths resolve against {@code base}. */
+    public ProxyConfig parse(String text, Path base) throws ConfigException {
+        JsonNode root;
+        try {
+            root = yaml.readTree(text);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException("not valid YAML" + where);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("expected a YAML mapping at the top level");
+        }
+        requireKnownKeys(root, TOP_KEYS, "");
+        HostPort listen = hostPort(root, "listen", ProxyConfig.DEFAULT_LISTEN);
+        HostPort admin = hostPort(root, "admin", ProxyConfig.DEFAULT_ADMIN);
+        String secrets = requiredText(root, "secrets");
+        if (!secrets.startsWith("systemd-credential:")) {
+            secrets = resolvePath(base, secrets);
+        }
+        String caDir = resolvePath(base, requiredText(root, "ca_dir"));
+        String auditLog = root.hasNonNull("audit_log") ? resolvePath(base, text(root, "audit_log")) : null;
+        UpstreamConfig upstream = upstream(root.get("upstream"), base);
+        List<Rule> rules = rules(root.get("rules"));
+        if (listen.equals(admin)) {
+            throw new ConfigException("listen and admin are the same address " + listen);
+        }
+        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules);
+    }
+
+    private UpstreamConfig upstream(JsonNode node, Path base) throws ConfigException {
+        if (node == null || node.isNull()) {
+            return UpstreamConfig.defaults();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("upstream: expected a mapping");
+        }
+        requireKnownKeys(node, UPSTREAM_KEYS, "upstream.");
+        List<String> extraCa = new ArrayList<>();
+        JsonNode ca = node.get("extra_ca");
+        if (ca != null && !ca.isNull()) {
+            if (ca.isTextual()) {
+                extraCa.add(resolvePath(base, ca.asText()));
+            } else if (ca.isArray()) {
+                for (JsonNode item : ca) {
+                    if (!item.isTextual()) {
+                        throw new ConfigException("upstream.extra_ca: expected a list of file paths");
+                    }
+                    extraCa.add(resolvePath(base, item.asText()));
+                }
+            } else {
+                throw new ConfigException("upstream.extra_ca: expected a list of file paths");
+            }
+        }
+        Map<HostPort, HostPort> resolve = new LinkedHashMap<>();
+        JsonNode res = node.get("resolve");
+        if (res != null && !res.isNull()) {
+            if (!res.isObject()) {
+                throw new ConfigException("upstream.resolve: expected a mapping of \"host:port\": \"address:port\"");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = res.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String where = "upstream.resolve[\"" + e.getKey() + "\"]";
+                if (!e.getValue().isTextual()) {
+                    throw new ConfigException(where + ": expected \"address:port\"");
+                }
+                resolve.put(parseHostPort(e.getKey(), where), parseHostPort(e.getValue().asText(), where));
+            }
+        }
+        int connect = positiveInt(node, "connect_timeout_ms", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS, "upstream.");
+        int response = positiveInt(node, "response_timeout_ms", UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT_MILLIS, "upstream.");
+        return new UpstreamConfig(extraCa, resolve, connect, response);
+    }
+
+    private List<Rule> rules(JsonNode node) throws ConfigException {
+        List<Rule> rules = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return rules;
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("rules: expected a list");
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String where = "rules[" + i + "]";
+            JsonNode r = node.get(i);
+            if (!r.isObject()) {
+                throw new ConfigException(where + ": expected a mapping with host and headers or substitute");
+            }
+            requireKnownKeys(r, RULE_KEYS, where + ".");
+            String host = requiredText(r, "host", where + ".");
+            Integer port = null;
+            if (r.hasNonNull("port")) {
+                if (!r.get("port").canConvertToInt()) {
+                    throw new ConfigException(where + ".port: expected a number");
+                }
+                port = r.get("port").asInt();
+            }
+            Map<String, SecretTemplate> headers = templates(r.get("headers"), where + ".headers");
+            Map<String, SecretTemplate> substitute = templates(r.get("substitute"), where + ".substitute");
+            boolean allowPlaintext = false;
+            if (r.hasNonNull("allow_plaintext")) {
+                if (!r.get("allow_plaintext").isBoolean()) {
+                    throw new ConfigException(where + ".allow_plaintext: expected true or false");
+                }
+                allowPlaintext = r.get("allow_plaintext").asBoolean();
+            }
+            try {
+                rules.add(new Rule(host, port, headers, substitute, allowPlaintext));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + " (" + host + "): " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
+    private static Map<String, SecretTemplate> templates(JsonNode node, String where) throws ConfigException {
+        Map<String, SecretTemplate> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(where + ": expected a mapping of name: \"value with ${SECRET}\"");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new ConfigException(where + "." + e.getKey() + ": expected a string");
+            }
+            SecretTemplate template;
+            try {
+                template = SecretTemplate.parse(e.getValue().asText());
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(where + "." + e.getKey() + ": " + ex.getMessage());
+            }
+            if (template.secretNames().isEmpty()) {
+                // A literal credential in the config would live outside the 0600 secrets file.
+                throw new ConfigException(where + "." + e.getKey() + ": must refer to a secret as ${NAME}");
+            }
+            out.put(e.getKey(), template);
+        }
+        return out;
+    }
+
+    private static void requireKnownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw new ConfigException("unknown key '" + prefix + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private static HostPort hostPort(JsonNode root, String key, HostPort fallback) throws ConfigException {
+        if (!root.hasNonNull(key)) {
+            return fallback;
+        }
+        return parseHostPort(text(root, key), key);
+    }
+
+    private static HostPort parseHostPort(String value, String where) throws ConfigException {
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String requiredText(JsonNode node, String key) throws ConfigException {
+        return requiredText(node, key, "");
+    }
+
+    private static String requiredText(JsonNode node, String key, String prefix) throws ConfigException {
+        if (!node.hasNonNull(key)) {
+            throw new ConfigException("missing required key '" + prefix + key + "'");
+        }
+        JsonNode v = node.get(key);
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new ConfigException(prefix + key + ": expected a non-empty string");
+        }
+        return v.asText().trim();
+    }
+
+    private static String text(JsonNode node, String key) throws ConfigException {
+        return requiredText(node, key, "");
+    }
+
+    private static int positiveInt(JsonNode node, String key, int fallback, String prefix) throws ConfigException {
+        if (!node.hasNonNull(key)) {
+            return fallback;
+        }
+        JsonNode v = node.get(key);
+        if (!v.canConvertToInt() || v.asInt() <= 0) {
+            throw new ConfigException(prefix + key + ": expected a positive number");
+        }
+        return v.asInt();
+    }
+
+    private static String resolvePath(Path base, String path) {
+        Path p = Path.of(path);
+        return (p.isAbsolute() || base == null ? p : base.resolve(p)).normalize().toString();
+    }
+}

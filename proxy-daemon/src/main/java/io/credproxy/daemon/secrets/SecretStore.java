@@ -1,0 +1,108 @@
+package io.credproxy.daemon.secrets;
+
+import io.credproxy.daemon.config.ConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads secret values from the env file named by the config's {@code secrets:} key.
+ *
+ * <p>Two sources: a plain path, or {@code systemd-credential:NAME}, which reads
+ * {@code $CREDENTIALS_DIRECTORY/NAME} as systemd's {@code LoadCredential=} provides it. Either way
+ * the file must be a regular file that neither group nor others can read or write: a secrets file
+ * others can read is already leaked, so the daemon refuses to start rather than hide that.
+ */
+public final class SecretStore {
+    public static final String SYSTEMD_CREDENTIAL_PREFIX = "systemd-credential:";
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final Map<String, String> environment;
+
+    public SecretStore() {
+        this(System.getenv());
+    }
+
+    /** For tests: an environment other than the process's. */
+    public SecretStore(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Resolves a {@code secrets:} value to the file it names. */
+    public Path resolve(String source) throws ConfigException {
+        if (source.startsWith(SYSTEMD_CREDENTIAL_PREFIX)) {
+            String name = source.substring(SYSTEMD_CREDENTIAL_PREFIX.length());
+            if (name.isEmpty() || name.contains("/")) {
+                throw new ConfigException("secrets: '" + source + "' must name one credential, like systemd-credential:secrets");
+            }
+            String dir = environment.get("CREDENTIALS_DIRECTORY");
+            if (dir == null || dir.isEmpty()) {
+                throw new ConfigException("secrets: " + source
+                        + " needs $CREDENTIALS_DIRECTORY (run under systemd with LoadCredential=" + name + ":...)");
+            }
+            return Path.of(dir, name);
+        }
+        return Path.of(source);
+    }
+
+    /**
+     * Reads and checks the secrets.
+     *
+     * @throws ConfigException when the file is missing, unsafe, or malformed
+     */
+    public Secrets load(String source) throws ConfigException {
+        Path file = resolve(source);
+        checkSafe(file);
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("secrets file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        return new Secrets(file.toString(), EnvFileParser.parse("secrets file " + file, content));
+    }
+
+    /**
+     * Refuses a file that is missing, not regular, or open to group or others.
+     *
+     * @throws ConfigException naming the file and the problem
+     */
+    public static void checkSafe(Path file) throws ConfigException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ConfigException("secrets file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("secrets file " + file + " is not a regular file");
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            throw new ConfigException("secrets file " + file + ": cannot read its permissions (" + e.getClass().getSimpleName() + ")");
+        }
+        for (PosixFilePermission p : permissions) {
+            if (GROUP_OR_OTHERS.contains(p)) {
+                throw new ConfigException("secrets file " + file + " is open to group or others (mode "
+                        + modeString(permissions) + "); run: chmod 600 " + file);
+            }
+        }
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("secrets file " + file + " is not readable by this user");
+        }
+    }
+
+    static String modeString(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+}
