@@ -7,6 +7,8 @@ import java.util.Objects;
  * A host and a port, as written in configuration and in CONNECT authorities ({@code host:port},
  * {@code [v6]:port}).
  *
+ * <p>Port 0 is allowed for listen addresses (any free port; tests use it).
+ *
  * <p>The host is kept lower-case and without a trailing dot so that two spellings of one
  * destination compare equal: rule matching and reports key on it.
  */
@@ -18,8 +20,8 @@ public record HostPort(String host, int port) {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("empty host");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range 1-65535: " + port);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range 0-65535: " + port);
         }
     }
 
