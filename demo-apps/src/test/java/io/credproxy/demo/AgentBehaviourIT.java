@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentBehaviourIT {
-    private AgentWorld world;
+    private DemoWorld world;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        world = AgentWorld.start(dir);
+        world = DemoWorld.start(dir);
     }
 
     @AfterAll
@@ -43,10 +43,10 @@ class AgentBehaviourIT {
     void socketsBlockRefusesRawSocketsAndChannelsWithTheContractMessage(Jdk jdk) throws Exception {
         for (Class<?> app : new Class<?>[] {RawSocketDemo.class, SocketChannelDemo.class}) {
             String run = UUID.randomUUID().toString();
-            ChildJvm.Result result = world.child(jdk, run).agent(world.agentOptions("blocked") + ",sockets=block").run(app);
+            ChildJvm.Result result = TestWorld.child(world, jdk, run).agent(world.agentOptions("blocked") + ",sockets=block").run(app);
             assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
             assertThat(result.stdout()).contains("java.net.ConnectException: credproxy: blocked direct connection to "
-                    + AgentWorld.CLOUDFLARE + ":" + world.upstream.port());
+                    + DemoWorld.CLOUDFLARE + ":" + world.upstream.port());
             assertThat(world.requestsFor(run)).isEmpty();
         }
     }
@@ -55,7 +55,7 @@ class AgentBehaviourIT {
     @EnumSource(Jdk.class)
     void socketsBlockStillLetsTheForcedHttpClientsThrough(Jdk jdk) throws Exception {
         String run = UUID.randomUUID().toString();
-        ChildJvm.Result result = world.child(jdk, run).agent(world.agentOptions("block-http") + ",sockets=block")
+        ChildJvm.Result result = TestWorld.child(world, jdk, run).agent(world.agentOptions("block-http") + ",sockets=block")
                 .run(JdkHttpClientDemo.class);
         assertThat(result.stdout()).as(result.output()).contains("HTTP 200");
         assertThat(world.requestsFor(run)).isNotEmpty();
@@ -68,7 +68,7 @@ class AgentBehaviourIT {
         String options = "proxy=127.0.0.1:" + closed + ",admin=127.0.0.1:" + closed + ",ca=" + world.daemonCaPem;
         for (DemoAppsIT.Demo demo : DemoAppsIT.DEMOS) {
             String run = UUID.randomUUID().toString();
-            ChildJvm.Result result = world.child(jdk, run).libraries(demo.libraries()).agent(options).run(demo.main());
+            ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(demo.libraries()).agent(options).run(demo.main());
             assertThat(result.stdout()).as(demo + ": " + result.output()).contains("FAILED").doesNotContain("HTTP 200");
             assertThat(world.requestsFor(run)).as(demo.toString()).isEmpty();
         }
@@ -78,7 +78,7 @@ class AgentBehaviourIT {
     @EnumSource(Jdk.class)
     void badOptionsPrintOneLineAndExitTwoBeforeTheAppRuns(Jdk jdk) throws Exception {
         for (String options : new String[] {"sockets=maybe", "proxy=nonsense", "colour=blue", "direct=10.0.0.0/99", "ca=/nonexistent.pem"}) {
-            ChildJvm.Result result = world.child(jdk, "bad").agent(options).run(JdkHttpClientDemo.class);
+            ChildJvm.Result result = TestWorld.child(world, jdk, "bad").agent(options).run(JdkHttpClientDemo.class);
             assertThat(result.exitCode()).as(options + ": " + result.output()).isEqualTo(2);
             assertThat(result.stdout()).as("the app never ran").isEmpty();
             assertThat(result.stderr().strip().lines()).as(options).hasSize(1)
@@ -89,12 +89,12 @@ class AgentBehaviourIT {
     @Test
     void optionsComeFromTheEnvironmentAndAgentArgumentsWin() throws Exception {
         String run = UUID.randomUUID().toString();
-        ChildJvm.Result blocked = world.child(Jdk.JAVA_17, run).env("CREDPROXY_SOCKETS", "block")
+        ChildJvm.Result blocked = TestWorld.child(world, Jdk.JAVA_17, run).env("CREDPROXY_SOCKETS", "block")
                 .agent(world.agentOptions("env")).run(RawSocketDemo.class);
         assertThat(blocked.stdout()).contains("credproxy: blocked direct connection to");
 
         String run2 = UUID.randomUUID().toString();
-        ChildJvm.Result tunneled = world.child(Jdk.JAVA_17, run2).env("CREDPROXY_SOCKETS", "block")
+        ChildJvm.Result tunneled = TestWorld.child(world, Jdk.JAVA_17, run2).env("CREDPROXY_SOCKETS", "block")
                 .env("CREDPROXY_PROXY", "127.0.0.1:" + world.proxy().getPort())
                 .env("CREDPROXY_ADMIN", "127.0.0.1:" + world.admin().getPort())
                 .agent("sockets=tunnel,app=env-override").run(RawSocketDemo.class);
@@ -107,7 +107,7 @@ class AgentBehaviourIT {
     void aRuntimeAttachForcesClientsBuiltBeforeIt(Jdk jdk) throws Exception {
         String run = UUID.randomUUID().toString();
         String app = "attached-" + jdk.name().toLowerCase();
-        ChildJvm.Result result = world.child(jdk, run)
+        ChildJvm.Result result = TestWorld.child(world, jdk, run)
                 .option("-Djdk.attach.allowAttachSelf=true").option("-XX:+EnableDynamicAgentLoading")
                 .run(AttachLaterApp.class, ChildJvm.AGENT_JAR.toAbsolutePath().toString(), world.agentOptions(app));
         assertThat(result.stdout()).as(result.output())
@@ -121,7 +121,7 @@ class AgentBehaviourIT {
     @EnumSource(Jdk.class)
     void anApplicationWithItsOwnByteBuddyStillWorks(Jdk jdk) throws Exception {
         String run = UUID.randomUUID().toString();
-        ChildJvm.Result result = world.child(jdk, run).libraries(Libraries.OWN_BYTEBUDDY)
+        ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(Libraries.OWN_BYTEBUDDY)
                 .agent(world.agentOptions("own-bytebuddy")).run(OwnByteBuddyApp.class);
         assertThat(result.stdout()).as(result.output()).contains("made by the app's Byte Buddy", "byte-buddy-1.14", "HTTP 200");
         assertThat(world.requestsFor(run)).isNotEmpty()

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoAppsIT {
-    private AgentWorld world;
+    private DemoWorld world;
 
     /** A demo app as a test case: its main class, the client jars it runs with. */
     record Demo(String name, Class<?> main, Libraries libraries) {
@@ -61,7 +61,7 @@ class DemoAppsIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        world = AgentWorld.start(dir);
+        world = DemoWorld.start(dir);
     }
 
     @AfterAll
@@ -76,7 +76,7 @@ class DemoAppsIT {
     void withTheAgentTheUpstreamSeesTheInjectedCredential(Jdk jdk, Demo demo) throws Exception {
         String run = UUID.randomUUID().toString();
         String app = demo.name() + "-" + jdk.name().toLowerCase();
-        ChildJvm.Result result = world.child(jdk, run).libraries(demo.libraries()).agent(world.agentOptions(app)).run(demo.main());
+        ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(demo.libraries()).agent(world.agentOptions(app)).run(demo.main());
 
         assertThat(result.stdout()).as(result.output()).contains("HTTP 200").doesNotContain("FAILED");
         List<RecordedRequest> seen = world.requestsFor(run);
@@ -90,7 +90,7 @@ class DemoAppsIT {
     @MethodSource("cases")
     void withoutTheAgentTheAppGoesDirectAndTheCredentialNeverArrives(Jdk jdk, Demo demo) throws Exception {
         String run = UUID.randomUUID().toString();
-        ChildJvm.Result result = world.child(jdk, run).libraries(demo.libraries()).run(demo.main());
+        ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(demo.libraries()).run(demo.main());
 
         List<RecordedRequest> seen = world.requestsFor(run);
         assertThat(seen).noneSatisfy(r -> assertThat(r.firstHeader("Authorization")).contains(world.secret()));
@@ -102,7 +102,7 @@ class DemoAppsIT {
             // The direct path works: this is what the agent is there to stop.
             assertThat(result.stdout()).as(result.output()).contains("HTTP 200");
             assertThat(seen).isNotEmpty().allSatisfy(r ->
-                    assertThat(r.firstHeader("Authorization")).isEqualTo("Bearer " + AgentWorld.PLACEHOLDER));
+                    assertThat(r.firstHeader("Authorization")).isEqualTo("Bearer " + DemoWorld.PLACEHOLDER));
         }
     }
 }

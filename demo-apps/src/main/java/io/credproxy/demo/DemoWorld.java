@@ -18,27 +18,28 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One daemon and one recording HTTPS upstream for a whole test class, and what a child JVM needs to
+ * One daemon and one recording HTTPS upstream (standing in for api.cloudflare.com), for the demo and
+ * for a whole test class, and what a child JVM needs to
  * reach them: a hosts file mapping the test names to 127.0.0.1 (so that a direct connection
  * <em>would</em> succeed without the agent) and a trust store holding the upstream's test CA (so that
  * direct TLS would succeed too). The daemon's CA is not in it: only the agent makes it trusted.
  */
-final class AgentWorld implements AutoCloseable {
+public final class DemoWorld implements AutoCloseable {
     static final String CLOUDFLARE = "api.cloudflare.com";
     static final String TOKEN_NAME = "CLOUDFLARE_D1_API_TOKEN";
     static final String PLACEHOLDER = "proxy-managed";
 
-    final Path dir;
-    final TestPki pki;
-    final RecordingUpstream upstream;
-    final Map<String, String> secrets;
-    final Daemon daemon;
-    final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
-    final Path hostsFile;
-    final Path trustStore;
-    final Path daemonCaPem;
+    public final Path dir;
+    public final TestPki pki;
+    public final RecordingUpstream upstream;
+    public final Map<String, String> secrets;
+    public final Daemon daemon;
+    public final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+    public final Path hostsFile;
+    public final Path trustStore;
+    public final Path daemonCaPem;
 
-    private AgentWorld(Path dir) throws Exception {
+    private DemoWorld(Path dir) throws Exception {
         this.dir = dir;
         pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE));
         upstream = RecordingUpstream.https(pki);
@@ -72,50 +73,51 @@ final class AgentWorld implements AutoCloseable {
         }
     }
 
-    static AgentWorld start(Path dir) throws Exception {
-        return new AgentWorld(dir);
+    /** Starts the upstream and the daemon with fresh canary secrets, writing everything below {@code dir}. */
+    public static DemoWorld start(Path dir) throws Exception {
+        return new DemoWorld(dir);
     }
 
-    String secret() {
+    public String secret() {
         return secrets.get(TOKEN_NAME);
     }
 
-    InetSocketAddress proxy() {
+    public InetSocketAddress proxy() {
         return daemon.proxyAddress();
     }
 
-    InetSocketAddress admin() {
+    public InetSocketAddress admin() {
         return daemon.adminAddress();
     }
 
     /** The agent options pointing at this world's daemon, for app {@code app}. */
-    String agentOptions(String app) {
+    public String agentOptions(String app) {
         return "proxy=127.0.0.1:" + proxy().getPort() + ",admin=127.0.0.1:" + admin().getPort() + ",app=" + app;
     }
 
     /** The URL the demo apps call; {@code run} ties the upstream's records to one child JVM. */
-    String url(String run) {
+    public String url(String run) {
         return "https://" + CLOUDFLARE + ":" + upstream.port() + "/client/v4/user/tokens/verify?run=" + run;
     }
 
-    /** A child JVM set up like a sandboxed app of this world: names on loopback, placeholder token. */
-    ChildJvm child(ChildJvm.Jdk jdk, String run) {
-        return new ChildJvm(jdk)
-                .option("-Djdk.net.hosts.file=" + hostsFile)
-                .option("-Djavax.net.ssl.trustStore=" + trustStore)
-                .option("-Djavax.net.ssl.trustStorePassword=changeit")
-                .option("-Djavax.net.ssl.trustStoreType=PKCS12")
-                .env("CREDPROXY_DEMO_URL", url(run))
-                .env("CLOUDFLARE_API_TOKEN", PLACEHOLDER);
+    /** The JVM options that make a child JVM a sandboxed app of this world: test names on loopback, the upstream's CA trusted. */
+    public List<String> childJvmOptions() {
+        return List.of("-Djdk.net.hosts.file=" + hostsFile, "-Djavax.net.ssl.trustStore=" + trustStore,
+                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    /** The environment of a sandboxed app: the URL to call and the placeholder token, nothing else. */
+    public Map<String, String> childEnvironment(String run) {
+        return Map.of("CREDPROXY_DEMO_URL", url(run), "CLOUDFLARE_API_TOKEN", PLACEHOLDER);
     }
 
     /** What the upstream received from the child JVM of {@code run}. */
-    List<RecordedRequest> requestsFor(String run) {
+    public List<RecordedRequest> requestsFor(String run) {
         return upstream.requests().stream().filter(r -> r.uri().endsWith("run=" + run)).toList();
     }
 
     /** The daemon's audit events for app {@code app}. */
-    List<AuditEvent> auditFor(String app) {
+    public List<AuditEvent> auditFor(String app) {
         return audit.stream().filter(e -> app.equals(e.app())).toList();
     }
 
