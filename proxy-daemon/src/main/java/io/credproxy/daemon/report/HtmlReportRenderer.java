@@ -43,7 +43,7 @@ final class HtmlReportRenderer implements ReportRenderer {
             .meta{color:#555;margin:0 0 16px}
             table{border-collapse:collapse;margin:6px 0 12px;font-size:.9em}
             th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-            th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+            th{background:#f3f3f3}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
             section.app{border-top:2px solid #ddd;margin-top:24px}
             .bypasses{background:#fdecea;border:2px solid #c0392b;padding:6px 12px;margin:8px 0}
             .bypasses h3{color:#a93226}tr.blocked td{background:#f9d6d2}

@@ -70,6 +70,7 @@ final class TableReportRenderer implements ReportRenderer {
             for (String line : t.lines(BYPASS_MARK + " ")) {
                 lines.alarm(line);
             }
+            lines.add("");
         }
         if (a.destinations().isEmpty()) {
             lines.add("   no requests");
@@ -95,13 +96,15 @@ final class TableReportRenderer implements ReportRenderer {
         return decisions.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
     }
 
-    /** The most frequent statuses, {@code 200x12 404x1}; a tunnel's status 0 shows as {@code -}. */
+    /** The most frequent statuses, {@code 200:12 404:1}; a tunnel's "no status" (0) is left out. */
     private static String statuses(Map<String, Long> statuses) {
         List<Map.Entry<String, Long>> top = statuses.entrySet().stream()
+                .filter(e -> !e.getKey().equals("0"))
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
-        String shown = top.stream().limit(3)
-                .map(e -> (e.getKey().equals("0") ? "-" : e.getKey()) + "x" + e.getValue())
-                .collect(Collectors.joining(" "));
+        if (top.isEmpty()) {
+            return "-";
+        }
+        String shown = top.stream().limit(3).map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" "));
         return top.size() > 3 ? shown + " ..." : shown;
     }
 

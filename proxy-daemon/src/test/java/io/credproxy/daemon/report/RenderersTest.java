@@ -30,7 +30,7 @@ class RenderersTest {
                 .contains("!! 3 raw socket connects caught by the agent (bypass attempts):")
                 .containsPattern("!! +BLOCKED +smtp\\.example:25 +2 +com\\.example\\.Mailer\\.send")
                 .containsPattern("!! +TUNNELED +db\\.example:5432 +1 +com\\.example\\.Db\\.connect")
-                .containsPattern("api\\.cloudflare\\.com:443 +6 +5 +0 +0 +1 +0 +200x5 421x1")
+                .containsPattern("api\\.cloudflare\\.com:443 +6 +5 +0 +0 +1 +0 +200:5 421:1")
                 .contains("CLOUDFLARE_D1_API_TOKEN")
                 .doesNotContain("\u001b");
         // Aligned: in the destination table, each column starts at the same offset on every line.
