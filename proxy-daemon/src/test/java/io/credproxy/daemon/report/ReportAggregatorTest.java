@@ -207,6 +207,7 @@ class ReportAggregatorTest {
         String text = json.writeValueAsString(report);
 
         assertThat(json.readValue(text, Report.class)).isEqualTo(report);
-        assertThat(text).contains("\"decisions\":{\"injected\":1}").contains("\"secretNames\":[\"CLOUDFLARE_D1_API_TOKEN\"]");
+        assertThat(text).contains("\"decisions\":{\"injected\":1}").contains("\"secretNames\":[\"CLOUDFLARE_D1_API_TOKEN\"]")
+                .doesNotContain("overflow").doesNotContain("bypassAttempts");
     }
 }
