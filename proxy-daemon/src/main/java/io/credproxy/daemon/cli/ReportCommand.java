@@ -207,43 +207,50 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --admin}: {@code host:port}, with a message picocli prints as is. */
-    static final class HostPortConverter implements CommandLine.ITypeConverter<HostPort> {
+    /** Turns a parser's {@link IllegalArgumentException} into a message picocli prints as is (exit 2). */
+    abstract static class MessageConverter<T> implements CommandLine.ITypeConverter<T> {
+        abstract T parse(String value);
+
         @Override
-        public HostPort convert(String value) {
+        public final T convert(String value) {
             try {
-                HostPort hp = HostPort.parse(value);
-                if (hp.port() == 0) {
-                    throw new IllegalArgumentException("port 0 is not an address to connect to: " + value);
-                }
-                return hp;
+                return parse(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("expected HOST:PORT: " + e.getMessage());
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code --admin}: {@code host:port}. */
+    static final class HostPortConverter extends MessageConverter<HostPort> {
+        @Override
+        HostPort parse(String value) {
+            HostPort hp;
+            try {
+                hp = HostPort.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expected HOST:PORT: " + e.getMessage(), e);
+            }
+            if (hp.port() == 0) {
+                throw new IllegalArgumentException("expected HOST:PORT: port 0 is not an address to connect to");
+            }
+            return hp;
         }
     }
 
     /** {@code --since}. */
-    static final class SinceConverter implements CommandLine.ITypeConverter<Since> {
+    static final class SinceConverter extends MessageConverter<Since> {
         @Override
-        public Since convert(String value) {
-            try {
-                return Since.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+        Since parse(String value) {
+            return Since.parse(value);
         }
     }
 
     /** {@code --format}, any case. */
-    static final class FormatConverter implements CommandLine.ITypeConverter<ReportFormat> {
+    static final class FormatConverter extends MessageConverter<ReportFormat> {
         @Override
-        public ReportFormat convert(String value) {
-            try {
-                return ReportFormat.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+        ReportFormat parse(String value) {
+            return ReportFormat.parse(value);
         }
     }
 }

@@ -86,12 +86,7 @@ final class HtmlReportRenderer implements ReportRenderer {
             AppReport a = report.apps().get(i);
             h.append("<tr").append(a.bypassAttempts() > 0 ? " class=\"blocked\"" : "").append("><td><a href=\"#app-").append(i)
                     .append("\">").append(html(a.app())).append("</a></td>");
-            num(h, "requests", a.requests());
-            num(h, "injected", a.count(Decision.INJECTED));
-            num(h, "passthrough", a.count(Decision.PASSTHROUGH));
-            num(h, "tunnel", a.count(Decision.TUNNEL));
-            num(h, "denied", a.count(Decision.DENIED));
-            num(h, "error", a.count(Decision.ERROR));
+            counts(h, a.requests(), a.decisions());
             num(h, "bypasses", a.bypassAttempts());
             h.append("<td>").append(html(ReportText.time(a.lastSeenMillis()))).append("</td></tr>\n");
         }
@@ -132,12 +127,7 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append("<th>First seen</th><th>Last seen</th><th>Secrets (names)</th></tr>\n");
         for (DestinationReport d : a.destinations()) {
             h.append("<tr><td class=\"dest\">").append(html(d.destination())).append("</td>");
-            num(h, "requests", d.requests());
-            num(h, "injected", d.count(Decision.INJECTED));
-            num(h, "passthrough", d.count(Decision.PASSTHROUGH));
-            num(h, "tunnel", d.count(Decision.TUNNEL));
-            num(h, "denied", d.count(Decision.DENIED));
-            num(h, "error", d.count(Decision.ERROR));
+            counts(h, d.requests(), d.decisions());
             h.append("<td>").append(html(d.statuses().entrySet().stream()
                             .map(e -> (e.getKey().equals("0") ? "none" : e.getKey()) + ": " + e.getValue())
                             .collect(Collectors.joining(", "))))
@@ -232,6 +222,14 @@ final class HtmlReportRenderer implements ReportRenderer {
 
     private static void legend(StringBuilder h, String colour, String name) {
         h.append("<span><i style=\"background:").append(colour).append("\"></i>").append(html(name)).append("</span>");
+    }
+
+    /** The requests cell and one cell per decision, in {@link Decision} order. */
+    private static void counts(StringBuilder h, long requests, Map<String, Long> decisions) {
+        num(h, "requests", requests);
+        for (Decision d : Decision.values()) {
+            num(h, d.wireName(), decisions.getOrDefault(d.wireName(), 0L));
+        }
     }
 
     private static void num(StringBuilder h, String column, long value) {
