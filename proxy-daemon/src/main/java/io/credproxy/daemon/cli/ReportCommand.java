@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
  * not grow with the files. Exit codes: 0 done; 1 the daemon or a file could not be read or
  * written; 2 bad arguments (with a message naming the problem).
  */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report", sortOptions = false,
         description = "Print the per-app routing report: where each app's traffic went, which secrets "
                 + "(by name) were added, and the bypass attempts the agent caught.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -55,6 +55,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             description = "the daemon's admin address (default: 127.0.0.1:18081)")
@@ -173,7 +176,7 @@ public final class ReportCommand implements Callable<Integer> {
     private void write(Report report) throws IOException {
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            boolean color = format == ReportFormat.TABLE && System.console() != null && System.getenv("NO_COLOR") == null;
+            boolean color = format == ReportFormat.TABLE && Terminals.isInteractive() && System.getenv("NO_COLOR") == null;
             format.renderer().render(report, out, color);
             out.flush();
             return;
