@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,9 @@ class InstallScriptIT {
         assertThat(first.exitCode()).as(first.output()).isZero();
         Map<String, String> afterFirst = snapshot(root);
 
+        for (DocumentedPath documented : documentedInstallation()) {
+            assertThat(mode(documented.relative())).as("mode of %s (docs/DEPLOY.md)", documented.path()).isEqualTo(documented.mode());
+        }
         assertThat(mode("opt/credproxy/credproxy-daemon.jar")).isEqualTo("644");
         assertThat(mode("opt/credproxy/credproxy-agent.jar")).isEqualTo("644");
         assertThat(mode("etc/credproxy")).isEqualTo("755");
@@ -125,7 +131,7 @@ class InstallScriptIT {
 
         install("--root", root.toString());
         Files.writeString(daemonJar, "a newer daemon jar");
-        Files.setPosixFilePermissions(root.resolve("etc/credproxy/ca"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(root.resolve("etc/credproxy/ca"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> before = snapshot(root);
 
         Commands.Result overInstalled = install("--root", root.toString(), "--dry-run");
@@ -166,6 +172,11 @@ class InstallScriptIT {
         assertThat(owner("opt/credproxy/credproxy-daemon.jar")).isEqualTo("0:0");
         assertThat(owner("etc/systemd/system/credproxy.service")).isEqualTo("0:0");
         assertThat(first.output()).doesNotContain("ownership by openclaw-secrets not applied");
+        Map<String, Integer> ids = Map.of("root", 0, "openclaw-secrets", TEST_UID);
+        for (DocumentedPath documented : documentedInstallation()) {
+            assertThat(owner(documented.relative())).as("owner of %s (docs/DEPLOY.md)", documented.path())
+                    .isEqualTo(ids.get(documented.owner()) + ":" + ids.get(documented.group()));
+        }
         assertThat(second.exitCode()).as(second.output()).isZero();
         assertThat(changeLines(second.output())).as(second.output()).isEmpty();
     }
@@ -214,6 +225,28 @@ class InstallScriptIT {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("agent jar", "mvn -B -DskipTests package");
         assertThat(root).doesNotExist();
+    }
+
+    /** A row of the "What it creates" table in docs/DEPLOY.md. */
+    record DocumentedPath(String path, String mode, String owner, String group) {
+        String relative() {
+            return path.substring(1);
+        }
+    }
+
+    /** The table a newcomer reads, so the document and the installer cannot drift apart. */
+    private static List<DocumentedPath> documentedInstallation() throws IOException {
+        Path doc = PackagingFiles.dir().resolveSibling("docs").resolve("DEPLOY.md");
+        Pattern row = Pattern.compile("^\\| `(/[^`]+)` \\| 0([0-7]{3}) \\| ([a-z-]+):([a-z-]+) \\|");
+        List<DocumentedPath> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(doc)) {
+            Matcher m = row.matcher(line);
+            if (m.find()) {
+                rows.add(new DocumentedPath(m.group(1), m.group(2), m.group(3), m.group(4)));
+            }
+        }
+        assertThat(rows).as("rows of the install table in %s", doc).hasSizeGreaterThanOrEqualTo(10);
+        return rows;
     }
 
     private Commands.Result install(String... options) throws Exception {

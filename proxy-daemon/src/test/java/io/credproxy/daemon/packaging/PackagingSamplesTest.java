@@ -11,10 +11,12 @@ import io.credproxy.protocol.config.ProxyConfig;
 import io.credproxy.protocol.rules.Rule;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the shipped samples under {@code packaging/} valid and consistent with each other.
@@ -55,12 +57,12 @@ class PackagingSamplesTest {
     }
 
     @Test
-    void sampleConfigResolvesItsCredentialThroughSecretStore(@org.junit.jupiter.api.io.TempDir Path credentials)
+    void sampleConfigResolvesItsCredentialThroughSecretStore(@TempDir Path credentials)
             throws Exception {
         ProxyConfig config = loader.load(PackagingFiles.file("credproxy.yaml"));
         Path secretsFile = credentials.resolve("secrets");
         Files.copy(PackagingFiles.file("env.example"), secretsFile);
-        Files.setPosixFilePermissions(secretsFile, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(secretsFile, PosixFilePermissions.fromString("r--------"));
 
         Secrets secrets = new SecretStore(Map.of("CREDENTIALS_DIRECTORY", credentials.toString())).load(config.secrets());
 
