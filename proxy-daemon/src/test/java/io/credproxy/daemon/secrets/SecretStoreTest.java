@@ -22,34 +22,61 @@ class SecretStoreTest {
     @TempDir
     Path dir;
 
-    @Test
-    void loadsAPrivateFileOwnedByThisUser() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "rw-------");
-
-        Secrets secrets = new SecretStore(Map.of()).load(file.toString());
-
-        assertThat(secrets.get("API_TOKEN")).contains("abc123");
+    private Path envFile(String mode) throws Exception {
+        Path file = dir.resolve("env");
+        Files.writeString(file, "TOKEN=value-1234\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
     }
 
     @Test
-    void refusesAFileGroupOrOthersCanRead() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "rw-r-----");
+    void loadsAnOwnerOnlyFile() throws Exception {
+        Secrets secrets = new SecretStore().load(envFile("rw-------").toString());
+        assertThat(secrets.get("TOKEN")).contains("value-1234");
+        assertThat(secrets.toString()).contains("TOKEN").doesNotContain("value-1234");
+    }
 
-        assertThatThrownBy(() -> new SecretStore(Map.of()).load(file.toString()))
+    @Test
+    void refusesAFileOthersCanRead() throws Exception {
+        Path file = envFile("rw-r--r--");
+        assertThatThrownBy(() -> new SecretStore().load(file.toString()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("secrets file " + file + " is open to group or others (mode 0640); run: chmod 600 " + file);
+                .hasMessageContaining("open to group or others (mode 0644)")
+                .hasMessageContaining("chmod 600");
     }
 
     @Test
-    void refusesAMissingFile() {
-        Path file = dir.resolve("absent");
+    void refusesAFileTheGroupCanWrite() throws Exception {
+        Path file = envFile("rw--w----");
+        assertThatThrownBy(() -> new SecretStore().load(file.toString())).hasMessageContaining("mode 0620");
+    }
 
-        assertThatThrownBy(() -> SecretStore.checkSafe(file)).hasMessage("secrets file " + file + " does not exist");
+    @Test
+    void refusesMissingFilesAndDirectories() {
+        assertThatThrownBy(() -> new SecretStore().load(dir.resolve("nope").toString())).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> new SecretStore().load(dir.toString())).hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void readsSystemdCredentials() throws Exception {
+        Path file = dir.resolve("secrets");
+        Files.writeString(file, "TOKEN=from-systemd\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        SecretStore store = new SecretStore(Map.of("CREDENTIALS_DIRECTORY", dir.toString()));
+        assertThat(store.load("systemd-credential:secrets").get("TOKEN")).contains("from-systemd");
+    }
+
+    @Test
+    void systemdCredentialWithoutSystemdIsAClearError() {
+        assertThatThrownBy(() -> new SecretStore(Map.of()).load("systemd-credential:secrets"))
+                .hasMessageContaining("needs $CREDENTIALS_DIRECTORY");
+        assertThatThrownBy(() -> new SecretStore(Map.of("CREDENTIALS_DIRECTORY", "/x")).load("systemd-credential:../etc"))
+                .hasMessageContaining("must name one credential");
     }
 
     @Test
     void refusesAFileOwnedByAnotherUserNamingOwnerAndExpectedUser() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "rw-------");
+        Path file = envFile("rw-------");
         long owner = uid(file);
         if (owner == 0) {
             // Running as root: hand the file to another user, as an installer mistake would.
@@ -67,7 +94,7 @@ class SecretStoreTest {
 
     @Test
     void acceptsAFileOwnedByRootWhoeverRuns() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "rw-------");
+        Path file = envFile("rw-------");
         assumeTrue(uid(file) == 0, "only root can create a root-owned file");
 
         SecretStore.checkSafe(file, OTHER_UID, "openclaw-secrets");
@@ -75,46 +102,21 @@ class SecretStoreTest {
 
     @Test
     void acceptsAFileOwnedByTheCurrentUser() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "rw-------");
+        Path file = envFile("rw-------");
 
         SecretStore.checkSafe(file);
         SecretStore.checkSafe(file, uid(file), "whoever");
     }
 
     @Test
-    void readsASystemdCredentialFromCredentialsDirectory() throws Exception {
-        Path file = secretsFile("API_TOKEN=abc123\n", "r--------");
-        Path credentials = file.getParent();
-        Files.move(file, credentials.resolve("secrets"));
-
-        Secrets secrets = new SecretStore(Map.of("CREDENTIALS_DIRECTORY", credentials.toString()))
-                .load("systemd-credential:secrets");
-
-        assertThat(secrets.names()).containsExactly("API_TOKEN");
-    }
-
-    @Test
-    void systemdCredentialWithoutCredentialsDirectorySaysHowToRunIt() {
-        assertThatThrownBy(() -> new SecretStore(Map.of()).load("systemd-credential:secrets"))
-                .hasMessageContaining("needs $CREDENTIALS_DIRECTORY")
-                .hasMessageContaining("LoadCredential=secrets:");
-    }
-
-    @Test
     void aMalformedLineIsNamedWithoutItsValue() throws Exception {
         String canary = "CANARY" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-        Path file = secretsFile("GOOD=1\n" + canary + "\n", "rw-------");
+        Path file = envFile("rw-------");
+        Files.writeString(file, "GOOD=1\n" + canary + "\n");
 
         assertThatThrownBy(() -> new SecretStore(Map.of()).load(file.toString()))
                 .hasMessage("secrets file " + file + " line 2: expected KEY=VALUE")
                 .message().doesNotContain(canary);
-    }
-
-    private Path secretsFile(String content, String mode) throws IOException {
-        Path file = dir.resolve("env");
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
-        return file;
     }
 
     private static long uid(Path file) throws IOException {
