@@ -81,7 +81,7 @@ public final class PolicyReloader implements AutoCloseable {
      * <p>Failing to watch or to install the signal handler is logged, not thrown: the daemon still runs,
      * with fewer ways to reload.
      */
-    public void start() {
+    public synchronized void start() {
         lastTried = fingerprint(running);
         watch(configFile);
         if (running.secrets().startsWith(SecretStore.SYSTEMD_CREDENTIAL_PREFIX)) {
@@ -105,19 +105,21 @@ public final class PolicyReloader implements AutoCloseable {
     }
 
     private synchronized void reloadIfChanged(String trigger) {
+        ProxyConfig next = null;
         try {
-            if (Arrays.equals(fingerprint(loader.load(configFile)), lastTried)) {
-                return;
-            }
+            next = loader.load(configFile);
         } catch (ConfigException e) {
-            // Fall through: the reload reports it.
+            // Compared by the config's bytes alone; the reload reports the problem once.
         }
-        reload(trigger);
+        if (!Arrays.equals(fingerprint(next), lastTried)) {
+            reload(trigger);
+        }
     }
 
     private synchronized boolean reload(String trigger) {
         ProxyConfig next;
         try {
+            lastTried = fingerprint(null);
             next = loader.load(configFile);
             lastTried = fingerprint(next);
             Secrets secrets = store.load(next.secrets());
@@ -171,12 +173,17 @@ public final class PolicyReloader implements AutoCloseable {
         }
     }
 
-    /** A digest of the config and secrets file contents; {@code null} when either cannot be read. */
+    /**
+     * A digest of the config file's bytes and, when {@code config} is known, its secrets file's bytes;
+     * {@code null} when a file cannot be read.
+     */
     private byte[] fingerprint(ProxyConfig config) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(Files.readAllBytes(configFile));
-            digest.update(Files.readAllBytes(store.resolve(config.secrets())));
+            if (config != null) {
+                digest.update(Files.readAllBytes(store.resolve(config.secrets())));
+            }
             return digest.digest();
         } catch (IOException | ConfigException e) {
             return null;

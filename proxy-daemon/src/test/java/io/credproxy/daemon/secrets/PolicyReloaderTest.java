@@ -188,6 +188,18 @@ class PolicyReloaderTest {
     }
 
     @Test
+    void aBrokenConfigIsReportedOnceWhileUnrelatedFilesChange() throws Exception {
+        reloader.start();
+        Files.writeString(config, "secrets: ./env\nca_dir: ./ca\nrules: [unclosed\n");
+        awaitTrue(() -> !messages(Level.ERROR).isEmpty());
+
+        Files.writeString(dir.resolve("notes.txt"), "unrelated");
+        Thread.sleep(600);
+
+        assertThat(messages(Level.ERROR)).hasSize(1);
+    }
+
+    @Test
     void sighupReloads() throws Exception {
         reloader.start();
         assumeTrue(reloader.handlesHangup(), "this JDK offers no signal handling");
