@@ -131,9 +131,9 @@ public final class PolicyReloader implements AutoCloseable {
             log.error("reload after {} refused, the rules in force stay: {}", trigger, e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            // Not expected; its message could quote input, so it goes through the redactor.
-            log.error("reload after {} failed, the rules in force stay: {}: {}", trigger, e.getClass().getSimpleName(),
-                    holder.current().redactor().redact(String.valueOf(e.getMessage())));
+            // Not expected. Its message could quote the new secrets, which no redactor knows yet: class only.
+            log.error("reload after {} failed, the rules in force stay: {} while reading {}", trigger,
+                    e.getClass().getSimpleName(), configFile);
             return false;
         }
         reportRestartOnlyChanges(next);
