@@ -1,17 +1,94 @@
 package io.credproxy.daemon.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
 
-/** Server-side {@link SslContext}s for intercepted hosts, minted on first use, bounded LRU cache. */
+/**
+ * Server-side {@link SslContext}s for intercepted hosts: minted on first use, kept in a bounded
+ * LRU cache.
+ *
+ * <p>Inside an intercepted tunnel the daemon speaks HTTP/1.1 only, so ALPN offers just
+ * {@code http/1.1}: a client asking for h2 falls back, as clients must. An entry is minted again
+ * when its leaf is within a day of expiry, so a long-running daemon never serves an expired leaf.
+ */
 public final class ServerSslContexts {
-    public ServerSslContexts(LeafCertificateFactory factory, int maxHosts) {}
+    private static final Duration RENEW_BEFORE = Duration.ofDays(1);
 
-    /** The context presenting a leaf for {@code host}; thread-safe. */
-    public SslContext forHost(String host) {
-        throw new UnsupportedOperationException("TODO");
+    private record Entry(SslContext context, Instant notAfter) {}
+
+    private final LeafCertificateFactory factory;
+    private final int maxHosts;
+    private final Map<String, Entry> cache;
+    private long minted;
+
+    public ServerSslContexts(LeafCertificateFactory factory, int maxHosts) {
+        if (maxHosts < 1) {
+            throw new IllegalArgumentException("maxHosts must be positive");
+        }
+        this.factory = factory;
+        this.maxHosts = maxHosts;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > ServerSslContexts.this.maxHosts;
+            }
+        };
     }
 
+    /** The context presenting a leaf for {@code host} (normalized); thread-safe. */
+    public SslContext forHost(String host) {
+        Instant now = Instant.now();
+        synchronized (cache) {
+            Entry entry = cache.get(host);
+            if (entry != null && entry.notAfter().isAfter(now.plus(RENEW_BEFORE))) {
+                return entry.context();
+            }
+        }
+        // Mint outside the lock: two threads racing on one new host both mint, one wins; harmless.
+        IssuedCertificate issued = factory.mint(host);
+        Entry entry = new Entry(build(issued), issued.leaf().getNotAfter().toInstant());
+        synchronized (cache) {
+            cache.put(host, entry);
+            minted++;
+        }
+        return entry.context();
+    }
+
+    private static SslContext build(IssuedCertificate issued) {
+        try {
+            return SslContextBuilder.forServer(issued.key(), issued.chain())
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build a server TLS context", e);
+        }
+    }
+
+    /** Hosts currently cached. */
     public int size() {
-        return 0;
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
+    /** Leaves minted since start (cache misses), for metrics. */
+    public long minted() {
+        synchronized (cache) {
+            return minted;
+        }
     }
 }
