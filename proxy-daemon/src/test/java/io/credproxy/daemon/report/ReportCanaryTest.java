@@ -18,15 +18,14 @@ import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.protocol.wire.AgentEventJson;
 import io.credproxy.protocol.wire.AgentEventKind;
+import io.credproxy.testing.Canaries;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +47,7 @@ class ReportCanaryTest {
 
     @Test
     void noCanaryValueAppearsInAnyOutput() throws Exception {
-        Map<String, String> canaries = new LinkedHashMap<>();
-        for (String name : List.of("CLOUDFLARE_D1_API_TOKEN", "GOOGLE_PLACES_API_KEY", "TELEGRAM_BOT_TOKEN")) {
-            canaries.put(name, canary());
-        }
+        Map<String, String> canaries = Canaries.values("CLOUDFLARE_D1_API_TOKEN", "GOOGLE_PLACES_API_KEY", "TELEGRAM_BOT_TOKEN");
         Redactor redactor = new Redactor(new Secrets("canary-test", canaries));
         String telegram = canaries.get("TELEGRAM_BOT_TOKEN");
         String cloudflare = canaries.get("CLOUDFLARE_D1_API_TOKEN");
@@ -131,12 +127,6 @@ class ReportCanaryTest {
                                     List<String> secrets, int status, String reason) {
         return new AuditEvent(time, app, "127.0.0.1:40000", "GET", "https", host, 443, path, decision, secrets, status,
                 100, 1000, 12, reason);
-    }
-
-    private static String canary() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return "cnry" + HexFormat.of().formatHex(bytes);
     }
 
     private static List<String> forms(String value) {
