@@ -169,6 +169,18 @@ final class DaemonFixture implements AutoCloseable {
         return Curl.run(dir, command);
     }
 
+    /** Runs curl through the daemon, trusting only {@code ca}. */
+    Curl.Result curlTrusting(Path ca, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", ca.toString()));
+        command.addAll(List.of(args));
+        return Curl.run(dir, command);
+    }
+
+    /** A raw socket to the proxy port. */
+    RawClient raw() throws IOException {
+        return new RawClient(proxyPort());
+    }
+
     /** The audit events recorded for {@code host}, waiting briefly for events recorded after the response. */
     List<AuditEvent> eventsFor(String host) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
