@@ -55,6 +55,8 @@ final class DaemonFixture implements AutoCloseable {
     static final int RESPONSE_TIMEOUT_MS = 3000;
 
     final Path dir;
+    /** Everything the daemon or the clients wrote (curl output, child logs): what canary searches read. */
+    final Path outDir;
     final TestPki pki;
     final TestPki otherPki;
     final RecordingUpstream https;
@@ -62,13 +64,17 @@ final class DaemonFixture implements AutoCloseable {
     final RecordingUpstream untrusted;
     final Map<String, String> secrets;
     final Path configFile;
+    final Path secretsFile;
     final Path upstreamCaPem;
-    final Path daemonCaPem;
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** The in-process daemon; {@code null} when the daemon runs as a child process. */
     final Daemon daemon;
+    private ChildDaemon child;
+    private Path daemonCaPem;
 
-    private DaemonFixture(Path dir) throws Exception {
+    private DaemonFixture(Path dir, boolean inProcess) throws Exception {
         this.dir = dir;
+        this.outDir = Files.createDirectories(dir.resolve("out"));
         pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED));
         otherPki = TestPki.create("unknown CA", List.of(UNTRUSTED));
         https = RecordingUpstream.https(pki);
@@ -78,14 +84,46 @@ final class DaemonFixture implements AutoCloseable {
         secrets = Canaries.values("CLOUDFLARE_D1_API_TOKEN", "GOOGLE_PLACES_API_KEY", "TELEGRAM_BOT_TOKEN", "PLAIN_TOKEN");
         // Telegram tokens look like 123456:ABC-def; keep the colon so the URI encoding is exercised.
         secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
-        Canaries.writeEnvFile(dir.resolve("secrets.env"), secrets);
+        // The secrets live apart from everything a canary search reads.
+        secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
         configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()));
-        daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(events::add).withWorkerThreads(2));
-        daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
+        if (inProcess) {
+            daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(events::add).withWorkerThreads(2));
+            daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
+        } else {
+            daemon = null;
+        }
     }
 
+    /** Upstreams, secrets, config and an in-process daemon. */
     static DaemonFixture start(Path dir) throws Exception {
-        return new DaemonFixture(dir);
+        return new DaemonFixture(dir, true);
+    }
+
+    /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
+    static DaemonFixture withoutDaemon(Path dir) throws Exception {
+        return new DaemonFixture(dir, false);
+    }
+
+    /** Runs the packaged daemon jar in a child JVM against this fixture's config. */
+    ChildDaemon startChild(List<String> jvmOptions) throws Exception {
+        child = ChildDaemon.start(configFile, outDir, jvmOptions);
+        daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), child.fetch("/ca.pem"));
+        return child;
+    }
+
+    Path daemonCaPemPath() {
+        return daemonCaPem;
+    }
+
+    /** The daemon's CA certificate, as clients must trust it. */
+    java.security.cert.X509Certificate daemonCa() throws Exception {
+        if (daemon != null) {
+            return daemon.certificateAuthority().certificate();
+        }
+        try (var in = Files.newInputStream(daemonCaPem)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 
     private String config(int closedPort) {
@@ -102,7 +140,7 @@ final class DaemonFixture implements AutoCloseable {
         StringBuilder yaml = new StringBuilder()
                 .append("listen: 127.0.0.1:0\n")
                 .append("admin: 127.0.0.1:0\n")
-                .append("secrets: ").append(dir.resolve("secrets.env")).append('\n')
+                .append("secrets: ").append(dir.resolve("secret").resolve("secrets.env")).append('\n')
                 .append("ca_dir: ").append(dir.resolve("ca")).append('\n')
                 .append("upstream:\n")
                 .append("  extra_ca: [").append(upstreamCaPem).append("]\n")
@@ -137,7 +175,7 @@ final class DaemonFixture implements AutoCloseable {
     }
 
     int proxyPort() {
-        return daemon.proxyAddress().getPort();
+        return daemon != null ? daemon.proxyAddress().getPort() : child.proxyPort();
     }
 
     String proxyUrl() {
@@ -149,8 +187,8 @@ final class DaemonFixture implements AutoCloseable {
     }
 
     /** A JDK HttpClient going through the daemon, trusting only the daemon's CA. */
-    HttpClient jdkClient() {
-        return jdkClient(TestPki.trusting(daemon.certificateAuthority().certificate()));
+    HttpClient jdkClient() throws Exception {
+        return jdkClient(TestPki.trusting(daemonCa()));
     }
 
     HttpClient jdkClient(SSLContext trust) {
@@ -166,14 +204,14 @@ final class DaemonFixture implements AutoCloseable {
     Curl.Result curl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", daemonCaPem.toString()));
         command.addAll(List.of(args));
-        return Curl.run(dir, command);
+        return Curl.run(outDir, command);
     }
 
     /** Runs curl through the daemon, trusting only {@code ca}. */
     Curl.Result curlTrusting(Path ca, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", ca.toString()));
         command.addAll(List.of(args));
-        return Curl.run(dir, command);
+        return Curl.run(outDir, command);
     }
 
     /** A raw socket to the proxy port. */
@@ -201,7 +239,12 @@ final class DaemonFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        daemon.close();
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (child != null) {
+            child.close();
+        }
         https.close();
         plain.close();
         untrusted.close();

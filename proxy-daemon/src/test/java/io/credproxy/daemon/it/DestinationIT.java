@@ -128,7 +128,7 @@ class DestinationIT {
         assertThat(single(fx.https.requests()).header("Authorization")).hasSize(1);
     }
 
-    private static SSLContext daemonTrust() {
-        return TestPki.trusting(fx.daemon.certificateAuthority().certificate());
+    private static SSLContext daemonTrust() throws Exception {
+        return TestPki.trusting(fx.daemonCa());
     }
 }

@@ -61,7 +61,7 @@ class MalformedRequestIT {
     void oversizedHeadersInsideAnInterceptedTunnelAre431() throws Exception {
         try (RawClient client = fx.raw()) {
             client.connect(CLOUDFLARE + ":443");
-            client.startTls(TestPki.trusting(fx.daemon.certificateAuthority().certificate()), CLOUDFLARE);
+            client.startTls(TestPki.trusting(fx.daemonCa()), CLOUDFLARE);
             client.send("GET / HTTP/1.1\r\nHost: " + CLOUDFLARE + "\r\nX-Big: " + "a".repeat(HttpCodecs.MAX_REQUEST_HEADERS + 1) + "\r\n\r\n");
 
             assertThat(client.readResponse().status()).isEqualTo(431);
