@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,10 +56,10 @@ final class CheckCommand implements Callable<Integer> {
         for (Rule rule : loaded.rules()) {
             List<String> what = new ArrayList<>();
             if (!rule.headers().isEmpty()) {
-                what.add("headers " + String.join(",", rule.headers().keySet()));
+                what.add("headers " + String.join(",", new TreeSet<>(rule.headers().keySet())));
             }
             if (!rule.substitute().isEmpty()) {
-                what.add("substitute " + String.join(",", rule.substitute().keySet()));
+                what.add("substitute " + String.join(",", new TreeSet<>(rule.substitute().keySet())));
             }
             if (rule.allowPlaintext()) {
                 what.add("allow_plaintext");

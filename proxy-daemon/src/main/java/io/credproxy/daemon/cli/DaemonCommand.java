@@ -4,6 +4,7 @@ import io.credproxy.daemon.Daemon;
 import io.credproxy.daemon.DaemonOptions;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
+import io.credproxy.daemon.secrets.PolicyReloader;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.config.ProxyConfig;
 import java.nio.file.Path;
@@ -43,9 +44,14 @@ final class DaemonCommand implements Callable<Integer> {
         if (loaded.listen().equals(loaded.admin()) && loaded.listen().port() != 0) {
             throw new ConfigException("listen and admin are the same address " + loaded.listen());
         }
-        Daemon daemon = Daemon.start(loaded, options(loaded));
+        DaemonOptions options = options(loaded);
+        Daemon daemon = Daemon.start(loaded, options);
+        // Rules and secrets reload on SIGHUP or a file change, into the policy the proxy reads.
+        PolicyReloader reloader = new PolicyReloader(config, loaded, options.secretStore(), daemon.policyHolder());
+        reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            reloader.close();
             daemon.close();
             stopped.countDown();
         }, "credproxy-shutdown"));

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -100,7 +101,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             startRequest(request);
         } else if (msg instanceof HttpContent content) {
             if (current == null) {
+                // The rest of a request already answered: drop it and keep reading to its end.
+                boolean last = content instanceof LastHttpContent;
                 content.release();
+                if (!last) {
+                    ctx.read();
+                }
                 return;
             }
             current.onContent(content);
@@ -183,7 +189,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         start(new ForwardedExchange(this, ctx, proxy, exchange, new UpstreamKey(connection.isIntercepted(), destination),
-                keepAlive, clientHttp10));
+                keepAlive, clientHttp10, expectsBody));
     }
 
     private void start(RequestSink sink) {

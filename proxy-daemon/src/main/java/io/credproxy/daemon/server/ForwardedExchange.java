@@ -48,6 +48,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
     private final UpstreamKey key;
     private final boolean clientKeepAlive;
     private final boolean clientHttp10;
+    private final boolean expectsBody;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
     private final ChannelFutureListener writeListener = f -> {
         if (!f.isSuccess() && f.channel() == this.upstream) {
@@ -68,7 +69,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
     private boolean retried;
 
     ForwardedExchange(ForwardHandler owner, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
-            UpstreamKey key, boolean clientKeepAlive, boolean clientHttp10) {
+            UpstreamKey key, boolean clientKeepAlive, boolean clientHttp10, boolean expectsBody) {
         this.owner = owner;
         this.client = client;
         this.proxy = proxy;
@@ -76,6 +77,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         this.key = key;
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
+        this.expectsBody = expectsBody;
     }
 
     @Override
@@ -266,10 +268,10 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
             responseComplete = true;
             client.writeAndFlush(content);
             if (!bodyComplete) {
-                // The upstream answered before the request body ended: the rest of the body has
-                // nowhere to go, so neither connection can carry another request.
+                // The upstream answered before the request's end was sent: that connection cannot
+                // carry another request, and a client still sending a body is cut off.
                 reusable = false;
-                closeClient = true;
+                closeClient = closeClient || expectsBody;
             }
             finish();
             return;
@@ -339,8 +341,9 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         exchange.secretNames().clear();
         exchange.reason(failure.reason());
         exchange.status(failure.status().code());
-        // Keep the client connection only if its request was read to the end.
-        closeClient = closeClient || !clientKeepAlive || !bodyComplete;
+        // Keep the client connection unless a request body is still on its way (the empty end of
+        // a bodiless request may simply not have been read yet; ForwardHandler drops it).
+        closeClient = closeClient || !clientKeepAlive || (!bodyComplete && expectsBody);
         responseStarted = true;
         responseComplete = true;
         client.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), !closeClient));
