@@ -153,9 +153,6 @@ final class ConnectHandler implements RequestSink {
     }
 
     @Override
-    public void onClientWritabilityChanged() {}
-
-    @Override
     public void onClientClosed() {
         cancelled = true;
     }

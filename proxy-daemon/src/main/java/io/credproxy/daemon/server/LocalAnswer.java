@@ -62,9 +62,6 @@ final class LocalAnswer implements RequestSink {
     }
 
     @Override
-    public void onClientWritabilityChanged() {}
-
-    @Override
     public void onClientClosed() {
         finish();
     }

@@ -16,7 +16,8 @@ interface RequestSink {
     /** Whether the request's last content has arrived. */
     boolean bodyComplete();
 
-    void onClientWritabilityChanged();
+    /** The client's channel became writable or unwritable; only a sink relaying a response cares. */
+    default void onClientWritabilityChanged() {}
 
     /** The client went away; release everything. */
     void onClientClosed();

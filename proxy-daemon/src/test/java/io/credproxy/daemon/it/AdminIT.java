@@ -7,28 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The admin port over real HTTP: the CA certificate, health, routing, and endpoints added later. */
-class AdminIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
+class AdminIT extends InProcessDaemonIT {
     static final HttpClient DIRECT = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     private static HttpResponse<String> call(String method, String path) throws Exception {
         return DIRECT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.daemon.adminAddress().getPort() + path))

@@ -9,40 +9,15 @@ import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.testing.RecordedRequest;
 import io.credproxy.testing.TestPki;
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The credential follows the real destination (the CONNECT authority), never the Host header or
  * the TLS server name: the seed's leak (CONNECT evil.example + Host: api.cloudflare.com sent the
  * Cloudflare token to evil.example) and its mirror images.
  */
-class DestinationIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        fx.https.clear();
-        fx.events.clear();
-    }
-
+class DestinationIT extends InProcessDaemonIT {
     @Test
     void connectToEvilWithACloudflareHostHeaderGetsNoCredential() throws Exception {
         // evil.example has no rule: the daemon tunnels it untouched, whatever the Host header says.

@@ -11,36 +11,11 @@ import io.credproxy.testing.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Credentials reach the right upstream, keyed on the real destination, with real clients. */
-class InjectionIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        fx.https.clear();
-        fx.events.clear();
-    }
-
+class InjectionIT extends InProcessDaemonIT {
     @Test
     void curlGetsTheCloudflareTokenAddedOnTheWayToCloudflare() throws Exception {
         Curl.Result r = fx.curl("https://" + CLOUDFLARE + "/client/v4/user/tokens/verify?x=1");
@@ -114,6 +89,18 @@ class InjectionIT {
         assertThat(fx.https.requests()).hasSize(3).allSatisfy(seen ->
                 assertThat(seen.header("Authorization")).containsExactly("Bearer " + fx.secret("CLOUDFLARE_D1_API_TOKEN")));
         assertThat(fx.https.requests()).extracting(RecordedRequest::uri).containsExactly("/a", "/b", "/c");
+    }
+
+    @Test
+    void upstreamConnectionsArePooledAcrossClientConnections() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            assertThat(fx.curl("https://" + CLOUDFLARE + "/n/" + i).status()).isEqualTo(200);
+        }
+
+        // Six clients one after the other, each on a connection of its own: at most one pooled
+        // upstream connection per event loop (the fixture runs two) is left open and was reused.
+        assertThat(fx.daemon.stats().upstreamConnections()).isBetween(1L, 2L);
+        assertThat(fx.https.requests()).hasSize(6);
     }
 
     @Test

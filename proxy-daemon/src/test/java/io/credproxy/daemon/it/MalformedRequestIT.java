@@ -5,29 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.server.HttpCodecs;
 import io.credproxy.testing.TestPki;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets a clear status, the connection closes, and the daemon keeps serving. */
-class MalformedRequestIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
+class MalformedRequestIT extends InProcessDaemonIT {
     @AfterEach
     void daemonStillServes() throws Exception {
         Curl.Result r = fx.curl("https://" + CLOUDFLARE + "/still-there");

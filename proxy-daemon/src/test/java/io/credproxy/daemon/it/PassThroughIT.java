@@ -11,29 +11,11 @@ import io.credproxy.testing.TestPki;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A host without a rule is a plain byte tunnel: never intercepted, never given a credential. */
-class PassThroughIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
+class PassThroughIT extends InProcessDaemonIT {
     @Test
     void theClientSeesTheUpstreamsOwnCertificate() throws Exception {
         HttpResponse<String> response = fx.jdkClient(TestPki.trusting(fx.pki.caCertificate())).send(

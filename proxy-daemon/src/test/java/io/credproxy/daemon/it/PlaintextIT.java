@@ -12,38 +12,13 @@ import io.credproxy.testing.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plain {@code http://} through the proxy: forwarded, but never with a credential unless the
  * rule opts in with {@code allow_plaintext: true}; the URL decides the destination.
  */
-class PlaintextIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        fx.plain.clear();
-        fx.events.clear();
-    }
-
+class PlaintextIT extends InProcessDaemonIT {
     @Test
     void aRuledHostOverPlainHttpIsForwardedWithoutTheCredential() throws Exception {
         Curl.Result r = fx.curl("-H", "Authorization: Bearer proxy-managed", "http://" + PLAIN + "/v1/items?q=1");

@@ -18,39 +18,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bodies stream through both ways: large uploads and downloads arrive whole, and server-sent
  * events reach the client while the upstream is still sending. (Bounded memory under a small
  * heap is held by {@link BoundedMemoryIT}.)
  */
-class StreamingIT {
+class StreamingIT extends InProcessDaemonIT {
     static final long SIZE = 64L * 1024 * 1024;
-
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        fx.https.clear();
-        fx.plain.clear();
-    }
 
     @Test
     void aChunkedUploadOf64MiBReachesTheUpstreamWithTheCredential() throws Exception {

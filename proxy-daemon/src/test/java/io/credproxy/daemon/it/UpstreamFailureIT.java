@@ -10,40 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upstreams that cannot be reached or trusted get a short 502/504 naming the reason, nothing is
  * sent to them, and the daemon keeps serving.
  */
-class UpstreamFailureIT {
-    @TempDir
-    static Path dir;
-    static DaemonFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = DaemonFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        fx.https.clear();
-        fx.untrusted.clear();
-        fx.events.clear();
-    }
-
+class UpstreamFailureIT extends InProcessDaemonIT {
     @AfterEach
     void daemonStillServes() throws Exception {
         Curl.Result r = fx.curl("https://" + CLOUDFLARE + "/still-there");
