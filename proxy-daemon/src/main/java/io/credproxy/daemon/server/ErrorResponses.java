@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,7 +23,7 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static FullHttpResponse of(HttpResponseStatus status, String reason, String proxyStatusError, boolean keepAlive) {
-        String safe = printable(reason);
+        String safe = AuditRecorder.printable(reason, 300);
         byte[] body = (PROXY_NAME + ": " + safe + "\n").getBytes(StandardCharsets.US_ASCII);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
@@ -37,14 +38,5 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
-        for (int i = 0; i < text.length() && i < 300; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.toString();
     }
 }

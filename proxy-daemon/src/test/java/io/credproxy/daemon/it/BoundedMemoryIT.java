@@ -37,14 +37,7 @@ class BoundedMemoryIT {
 
             HttpResponse<InputStream> download = fx.jdkClient().send(
                     HttpRequest.newBuilder(URI.create("https://" + CLOUDFLARE + "/bytes?n=" + SIZE)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            long total = 0;
-            try (InputStream in = download.body()) {
-                byte[] buffer = new byte[256 * 1024];
-                for (int r; (r = in.read(buffer)) >= 0; ) {
-                    total += r;
-                }
-            }
-            assertThat(total).isEqualTo(SIZE);
+            assertThat(StreamingIT.drain(download.body())).isEqualTo(SIZE);
 
             assertThat(child.isAlive()).isTrue();
             assertThat(child.stderr()).doesNotContain("OutOfMemoryError");

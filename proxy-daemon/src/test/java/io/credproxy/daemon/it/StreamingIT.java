@@ -62,14 +62,7 @@ class StreamingIT extends InProcessDaemonIT {
                 HttpRequest.newBuilder(URI.create("https://" + CLOUDFLARE + "/bytes?n=" + SIZE)).build(), HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        long total = 0;
-        try (InputStream in = response.body()) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int r; (r = in.read(buffer)) >= 0; ) {
-                total += r;
-            }
-        }
-        assertThat(total).isEqualTo(SIZE);
+        assertThat(drain(response.body())).isEqualTo(SIZE);
     }
 
     @Test
@@ -104,6 +97,18 @@ class StreamingIT extends InProcessDaemonIT {
         // Had the daemon buffered the response, every event would arrive at once, at the end.
         long spreadMs = (arrivals.get(events - 1) - arrivals.get(0)) / 1_000_000;
         assertThat(spreadMs).isGreaterThanOrEqualTo((long) (events - 2) * intervalMs);
+    }
+
+    /** Reads a stream to its end and counts the bytes, without keeping them. */
+    static long drain(InputStream body) throws java.io.IOException {
+        long total = 0;
+        try (InputStream in = body) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int r; (r = in.read(buffer)) >= 0; ) {
+                total += r;
+            }
+        }
+        return total;
     }
 
     /** A stream of {@code n} zero bytes that never exists whole in memory. */
