@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class HopByHopHeaders {
     private static final List<AsciiString> ALWAYS = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
+            // Keep-Alive by its literal name: Netty deprecates the constant, yet HTTP/1.1 peers still send it.
+            HttpHeaderNames.CONNECTION, AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"),
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
     private static final Set<String> NEVER_BY_TOKEN = Set.of("host", "content-length", "transfer-encoding");

@@ -99,7 +99,8 @@ class ForwardHandlerTest {
         assertThat(forwarded.headers().get("Host")).isEqualTo("api.example.com");
         assertThat(forwarded.headers().getAll("Authorization")).containsExactly("Bearer " + TOKEN);
         assertThat(forwarded.headers().names()).doesNotContain("Proxy-Authorization", "Connection", "X-Hop", "Proxy-Connection");
-        assertThat((Object) upstream.readOutbound()).isInstanceOf(LastHttpContent.class);
+        Object end = upstream.readOutbound();
+        assertThat(end).isInstanceOf(LastHttpContent.class);
 
         respond(upstream, 200, "hello");
 
@@ -202,7 +203,8 @@ class ForwardHandlerTest {
         assertThat(upstreams.pooledAllowed).containsExactly(true, false);
         HttpRequest retried = fresh.readOutbound();
         assertThat(retried.headers().get("Authorization")).isEqualTo("Bearer " + TOKEN);
-        assertThat((Object) fresh.readOutbound()).isInstanceOf(LastHttpContent.class);
+        Object end = fresh.readOutbound();
+        assertThat(end).isInstanceOf(LastHttpContent.class);
         respond(fresh, 200, "ok");
         assertThat(received(client)).startsWith("HTTP/1.1 200");
     }
