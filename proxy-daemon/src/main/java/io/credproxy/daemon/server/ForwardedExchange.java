@@ -222,6 +222,11 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
                 HttpUtil.setTransferEncodingChunked(response, true);
             }
         }
+        if (clientHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
+            // HTTP/1.0 has no chunked coding: send the body as it comes and end it by closing.
+            HttpUtil.setTransferEncodingChunked(response, false);
+            closeClient = true;
+        }
         if (!clientKeepAlive) {
             closeClient = true;
         }

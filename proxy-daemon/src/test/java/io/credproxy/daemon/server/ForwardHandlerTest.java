@@ -240,6 +240,27 @@ class ForwardHandlerTest {
     }
 
     @Test
+    void anHttp10ClientGetsAChunkedBodyUnchunkedAndTheConnectionClosed() {
+        EmbeddedChannel upstream = FakeUpstreams.upstream();
+        upstreams.then(upstream);
+        EmbeddedChannel client = client();
+        send(client, "GET http://other.test/ HTTP/1.0\r\nHost: other.test\r\nConnection: keep-alive\r\n\r\n");
+        HttpRequest forwarded = upstream.readOutbound();
+        assertThat(forwarded.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set("Transfer-Encoding", "chunked");
+        upstream.writeInbound(head, new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+
+        String out = received(client);
+        assertThat(out).doesNotContainIgnoringCase("transfer-encoding").contains("connection: close").endsWith("\r\n\r\nabc");
+        client.runPendingTasks();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(upstreams.released).containsExactly(upstream);
+    }
+
+    @Test
     void aResponseCutShortClosesTheClient() {
         EmbeddedChannel upstream = FakeUpstreams.upstream();
         upstreams.then(upstream);
