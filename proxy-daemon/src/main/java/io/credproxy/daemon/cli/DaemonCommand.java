@@ -34,7 +34,8 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, InterruptedException {
-        ProxyConfig loaded = new ConfigLoader().load(config);
+        ProxyConfig fromFile = new ConfigLoader().load(config);
+        ProxyConfig loaded = fromFile;
         if (listen != null) {
             loaded = loaded.withListen(listen);
         }
@@ -46,8 +47,9 @@ final class DaemonCommand implements Callable<Integer> {
         }
         DaemonOptions options = options(loaded);
         Daemon daemon = Daemon.start(loaded, options);
-        // Rules and secrets reload on SIGHUP or a file change, into the policy the proxy reads.
-        PolicyReloader reloader = new PolicyReloader(config, loaded, options.secretStore(), daemon.policyHolder());
+        // Rules and secrets reload on SIGHUP or a file change, into the policy the proxy reads. The
+        // reloader compares file with file, so it gets the config before the command-line overrides.
+        PolicyReloader reloader = new PolicyReloader(config, fromFile, options.secretStore(), daemon.policyHolder());
         reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
