@@ -147,7 +147,12 @@ public record AgentConfig(HostPort proxy, HostPort admin, String app, SocketMode
         if (javaCommand == null || javaCommand.isBlank()) {
             return ProxyIdentity.UNKNOWN_APP;
         }
-        String first = javaCommand.trim().split("\\s+", 2)[0];
+        String command = javaCommand.trim();
+        int end = 0;
+        while (end < command.length() && !Character.isWhitespace(command.charAt(end))) {
+            end++; // no regular expression here: this runs in premain, and java.util.regex costs to load
+        }
+        String first = command.substring(0, end);
         if (first.endsWith(".jar")) {
             String name = Path.of(first).getFileName().toString();
             return name.substring(0, name.length() - ".jar".length());

@@ -1,9 +1,9 @@
 package io.credproxy.agent;
 
 import io.credproxy.agent.bootstrap.AgentContext;
-import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.agent.bootstrap.CaTrust;
 import io.credproxy.agent.bootstrap.EgressPolicy;
+import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import java.lang.instrument.Instrumentation;
@@ -11,11 +11,12 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * Starts the agent: bootstrap helpers, options, policy, CA, then the instrumentation, in that order.
+ * Starts the agent: bootstrap helpers, options, policy, CA, events, then the hooks, in that order.
  *
- * <p>The order matters. The bootstrap jar goes first, before any class of its package is loaded; the
- * policy is in place before the first advice can run; and the instrumentation comes last, so that a
- * connect the agent makes itself (none, here: the CA is fetched in the background) is not affected.
+ * <p>The order matters. The bootstrap classes go first, before any class of their package is loaded;
+ * the policy is in place before the first hook can run; the hooks come last. Everything that can wait
+ * waits: the CA is parsed at the first TLS handshake that needs it, and client classes are woven when
+ * the application loads them. {@code -Dcredproxy.agent.timing=true} prints how long each step took.
  */
 final class AgentStartup {
     private static final String CONTEXT_CLASS = "io.credproxy.agent.bootstrap.AgentContext";
@@ -27,6 +28,7 @@ final class AgentStartup {
      * @throws AgentConfigException for a bad option
      */
     static boolean start(String agentArgs, Instrumentation instrumentation, Map<String, String> env) throws Exception {
+        StartupTimer timer = StartupTimer.fromSystemProperty();
         if (alreadyActive()) {
             return false;
         }
@@ -35,18 +37,39 @@ final class AgentStartup {
             throw new IllegalStateException("the bootstrap helpers were loaded by " + AgentContext.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
-        InetSocketAddress proxy = resolve("proxy", config.proxy());
-        InetSocketAddress admin = resolve("admin", config.admin());
-        EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
-                new ProxyIdentity(config.app(), "").toHeaderValue());
-        CaCertificateSource ca = config.ca() != null ? CaCertificateSource.fromFile(config.ca())
-                : CaCertificateSource.fromAdmin(admin);
-        AgentEvents events = AgentEvents.NONE;
-        AgentContext.install(policy, events);
-        CaTrust.install(ca);
-        Installer.install(instrumentation, events);
+        timer.mark("bootstrap-helpers");
+        AfterBootstrap.start(agentArgs, instrumentation, env, timer);
         return true;
+    }
+
+    /**
+     * The rest of the start, in a class of its own: verifying this code makes the JVM load the
+     * bootstrap types it passes around, and that
+     * must not happen before {@link BootstrapHelpers} has defined them in the bootstrap loader, or the
+     * application loader would define them first. A nested class is loaded, and verified, when first
+     * called.
+     */
+    private static final class AfterBootstrap {
+        private AfterBootstrap() {}
+
+        static void start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, StartupTimer timer)
+                throws Exception {
+            AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
+            InetSocketAddress proxy = resolve("proxy", config.proxy());
+            InetSocketAddress admin = resolve("admin", config.admin());
+            EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
+                    new ProxyIdentity(config.app(), "").toHeaderValue());
+            timer.mark("options");
+            CaCertificateSource ca = config.ca() != null ? CaCertificateSource.fromFile(config.ca())
+                    : CaCertificateSource.fromAdmin(admin);
+            timer.mark("ca");
+            AgentEvents events = AgentEvents.NONE;
+            AgentContext.install(policy, events);
+            CaTrust.install(ca);
+            Installer.install(instrumentation, events);
+            timer.mark("hooks");
+            timer.print();
+        }
     }
 
     /** Whether the bootstrap helpers are already on the bootstrap path with a policy set (a second attach). */

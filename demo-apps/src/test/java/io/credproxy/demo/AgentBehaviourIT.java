@@ -132,9 +132,11 @@ class AgentBehaviourIT {
     void theAgentJarIsSelfContainedAndRelocated() throws Exception {
         try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
             assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
-                    .anyMatch(n -> n.startsWith("io/credproxy/agent/shaded/bytebuddy/"))
-                    .noneMatch(n -> n.startsWith("net/bytebuddy/") || n.startsWith("okhttp3/") || n.startsWith("org/apache/")
-                            || n.startsWith("io/credproxy/protocol/") || n.startsWith("META-INF/versions/"));
+                    .anyMatch(n -> n.startsWith("io/credproxy/agent/shaded/asm/"))
+                    .anyMatch(n -> n.startsWith("io/credproxy/agent/shaded/protocol/"))
+                    .noneMatch(n -> n.startsWith("org/objectweb/") || n.startsWith("net/bytebuddy/") || n.startsWith("okhttp3/")
+                            || n.startsWith("org/apache/") || n.startsWith("io/credproxy/protocol/")
+                            || n.startsWith("META-INF/versions/"));
             Manifest manifest = jar.getManifest();
             assertThat(manifest.getMainAttributes().getValue("Premain-Class")).isEqualTo("io.credproxy.agent.CredproxyAgent");
             assertThat(manifest.getMainAttributes().getValue("Agent-Class")).isEqualTo("io.credproxy.agent.CredproxyAgent");

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the upstream's CA, so without the agent each app reaches the upstream directly, with the
  * placeholder token. With the agent, the same app, doing the same thing, goes through the daemon:
  * the upstream sees the injected credential, the daemon's audit names the app (its
- * {@code Proxy-Authorization}), and the app's output never holds the secret.
+ * {@code Proxy-Authorization}), and the app's output never holds the secret. Runs with the agent
+ * also verify the bytecode of every JDK class the agent wove.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoAppsIT {
@@ -76,7 +77,11 @@ class DemoAppsIT {
     void withTheAgentTheUpstreamSeesTheInjectedCredential(Jdk jdk, Demo demo) throws Exception {
         String run = UUID.randomUUID().toString();
         String app = demo.name() + "-" + jdk.name().toLowerCase();
-        ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(demo.libraries()).agent(world.agentOptions(app)).run(demo.main());
+        // The JVM verifies the JDK's own classes only when told to: this makes it check every JDK class
+        // the agent wove (the application's and libraries' classes are verified anyway).
+        ChildJvm.Result result = TestWorld.child(world, jdk, run).libraries(demo.libraries())
+                .option("-XX:+UnlockDiagnosticVMOptions").option("-XX:+BytecodeVerificationLocal")
+                .agent(world.agentOptions(app)).run(demo.main());
 
         assertThat(result.stdout()).as(result.output()).contains("HTTP 200").doesNotContain("FAILED");
         List<RecordedRequest> seen = world.requestsFor(run);

@@ -114,6 +114,64 @@ public final class CaTrust {
         }
     }
 
+    /**
+     * Hook on {@code X509TrustManagerImpl.checkServerTrusted(chain, authType, socket)} throwing
+     * {@code rejection}: returns (the chain is accepted) when {@link #acceptsInstead} says so, else
+     * throws {@code rejection} again. If anything here fails, the rejection stands.
+     */
+    public static void rethrowUnlessAccepted(CertificateException rejection, X509TrustManager rejecting,
+            X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        boolean accepted;
+        try {
+            accepted = acceptsInstead(rejecting, chain, authType, socket);
+        } catch (Throwable e) {
+            accepted = false;
+        }
+        if (!accepted) {
+            throw rejection;
+        }
+    }
+
+    /** As above, for {@code checkServerTrusted(chain, authType, engine)}. */
+    public static void rethrowUnlessAccepted(CertificateException rejection, X509TrustManager rejecting,
+            X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        boolean accepted;
+        try {
+            accepted = acceptsInstead(rejecting, chain, authType, engine);
+        } catch (Throwable e) {
+            accepted = false;
+        }
+        if (!accepted) {
+            throw rejection;
+        }
+    }
+
+    /** As above, for {@code checkServerTrusted(chain, authType)}. */
+    public static void rethrowUnlessAccepted(CertificateException rejection, X509TrustManager rejecting,
+            X509Certificate[] chain, String authType) throws CertificateException {
+        boolean accepted;
+        try {
+            accepted = acceptsInstead(rejecting, chain, authType);
+        } catch (Throwable e) {
+            accepted = false;
+        }
+        if (!accepted) {
+            throw rejection;
+        }
+    }
+
+    /**
+     * Hook at the start of OkHttp's {@code CertificatePinner.check$okhttp(host, ..)}: {@code true} (skip
+     * the pin check) only for a host whose chain ended at the daemon's CA in this JVM. Never throws.
+     */
+    public static boolean skipsPinning(String host) {
+        try {
+            return wasIntercepted(host);
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
     /** Whether a TLS connection to {@code host} was intercepted by the daemon (its chain ended at the CA). */
     public static boolean wasIntercepted(String host) {
         return host != null && INTERCEPTED.contains(DirectRule.normalize(host));

@@ -4,10 +4,18 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URL;
 import java.util.Locale;
+import javax.net.ssl.SSLSocketFactory;
+import sun.net.www.MessageHeader;
+import sun.net.www.http.HttpClient;
 
 /**
- * The decisions client-level advice asks for: which proxy a request to a host must use, and when a
+ * The decisions client-level hooks ask for: which proxy a request to a host must use, and when a
  * request head must carry the app's {@code Proxy-Authorization}.
+ *
+ * <p>The methods called from woven client code ({@link #proxyForUrl}, {@link #addIdentity},
+ * {@link #appendIdentityLine}, {@link #okHttpProxy}) never throw: should one fail, the client goes on
+ * as it would have, tries to connect direct, and the socket fence behind it tunnels or blocks that
+ * connection, so nothing leaves unrouted.
  */
 public final class ProxyForcing {
     private ProxyForcing() {}
@@ -17,12 +25,66 @@ public final class ProxyForcing {
      * exempt, in which case the one the application asked for ({@code null}: the default selector).
      */
     public static Proxy proxyForUrl(URL url, Proxy requested) {
-        EgressPolicy policy = AgentContext.policy();
-        if (policy == null || url == null) {
+        try {
+            EgressPolicy policy = AgentContext.policy();
+            if (policy == null || url == null) {
+                return requested;
+            }
+            int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
+            return policy.isExemptHost(url.getHost(), port) ? requested : policy.httpProxy();
+        } catch (Throwable e) {
             return requested;
         }
-        int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
-        return policy.isExemptHost(url.getHost(), port) ? requested : policy.httpProxy();
+    }
+
+    /**
+     * Hook at the end of {@code HttpURLConnection.setPreemptiveProxyAuthentication(requests)}, which the
+     * JDK calls exactly for a CONNECT and for plain requests sent to a proxy: adds the app's
+     * {@code Proxy-Authorization} when that proxy is the daemon.
+     */
+    public static void addIdentity(MessageHeader requests, HttpClient http) {
+        try {
+            if (requests != null && http != null) {
+                String value = identityForProxy(http.getProxyHostUsed(), http.getProxyPortUsed());
+                if (value != null) {
+                    requests.set("Proxy-Authorization", value);
+                }
+            }
+        } catch (Throwable e) {
+            // the request goes without the identity; the daemon reports it as app "unknown"
+        }
+    }
+
+    /**
+     * Hook at the start of the JDK HttpClient's {@code Http1Request.collectHeaders0(head)}, whose
+     * {@code head} holds only the request line: appends the {@code Proxy-Authorization} line when the
+     * request goes to the proxy. Added after the JDK's header filters, which drop a user-set Basic
+     * {@code Proxy-Authorization} from CONNECTs.
+     */
+    public static void appendIdentityLine(StringBuilder head) {
+        try {
+            String line = identityLineFor(head);
+            if (line != null) {
+                head.append(line);
+            }
+        } catch (Throwable e) {
+            // as above
+        }
+    }
+
+    /**
+     * Hook at the start of OkHttp's {@code Address} constructor: the proxy an OkHttp address to
+     * {@code host:port} must use, the daemon unless the host is exempt ({@code requested} then).
+     *
+     * @param tls the address's {@code SSLSocketFactory}; {@code null} for plain HTTP
+     */
+    public static Proxy okHttpProxy(String host, int port, SSLSocketFactory tls, Proxy requested) {
+        try {
+            Proxy forced = httpProxyFor(host, port, tls != null ? "https" : "http");
+            return forced != null ? forced : requested;
+        } catch (Throwable e) {
+            return requested;
+        }
     }
 
     /**

@@ -54,6 +54,24 @@ public final class SocketGuard {
     }
 
     /**
+     * Where {@code Socket.connect} actually connects: {@code endpoint} itself when {@code target} (the
+     * answer of {@link #tunnelTarget}) is {@code null}, else the daemon ({@link #proxyAddressFor}).
+     */
+    public static SocketAddress destinationFor(SocketAddress endpoint, InetSocketAddress target) {
+        return target == null ? endpoint : proxyAddressFor(target);
+    }
+
+    /**
+     * Called as {@code Socket.connect} returns normally: runs the CONNECT handshake when the socket was
+     * redirected to the daemon ({@code target} not {@code null}).
+     */
+    public static void afterConnect(Socket socket, InetSocketAddress target) throws IOException {
+        if (target != null) {
+            completeTunnel(socket, target);
+        }
+    }
+
+    /**
      * The daemon's address, carrying the destination's name.
      *
      * <p>An {@code SSLSocket} connected without a host name takes the name for SNI and the

@@ -1,19 +1,15 @@
 package io.credproxy.agent.instrumentation.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.credproxy.agent.weave.Load.argument;
 
 import io.credproxy.agent.bootstrap.CaTrust;
+import io.credproxy.agent.bootstrap.OkHttpHooks;
 import io.credproxy.agent.bootstrap.ProxyForcing;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
-import io.credproxy.agent.instrumentation.TypeAdvice;
-import java.net.Proxy;
+import io.credproxy.agent.weave.Call;
+import io.credproxy.agent.weave.MethodHook;
+import io.credproxy.agent.weave.MethodMatcher;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
-import net.bytebuddy.asm.Advice;
-import okhttp3.Headers;
 
 /**
  * OkHttp 4.x and 5.x: the daemon as proxy, the app's identity on what goes to it, and certificate
@@ -30,56 +26,30 @@ import okhttp3.Headers;
  * tunnels, the server's real certificate arrives and the pins are checked as usual.
  */
 public final class OkHttpInstrumentation implements ClientInstrumentation {
+    /** {@code Address(host, port, dns, socketFactory, sslSocketFactory, hostnameVerifier, pinner, authenticator, proxy, protocols, specs, selector)}. */
+    private static final String ADDRESS = "(Ljava/lang/String;ILokhttp3/Dns;Ljavax/net/SocketFactory;"
+            + "Ljavax/net/ssl/SSLSocketFactory;Ljavax/net/ssl/HostnameVerifier;Lokhttp3/CertificatePinner;"
+            + "Lokhttp3/Authenticator;Ljava/net/Proxy;Ljava/util/List;Ljava/util/List;Ljava/net/ProxySelector;)V";
+
     @Override
     public String client() {
         return "okhttp";
     }
 
     @Override
-    public List<TypeAdvice> advice() {
+    public List<MethodHook> hooks() {
         return List.of(
-                TypeAdvice.optional("okhttp3.Address", isConstructor().and(takesArguments(12))
-                        .and(takesArgument(0, String.class)).and(takesArgument(8, Proxy.class)), AddressAdvice.class),
-                TypeAdvice.optional("okhttp3.internal.http1.Http1ExchangeCodec",
-                        named("writeRequest").and(takesArguments(2)).and(takesArgument(1, String.class)),
-                        IdentityAdvice.class),
-                TypeAdvice.optional("okhttp3.CertificatePinner",
-                        named("check$okhttp").and(takesArguments(2)).and(takesArgument(0, String.class)),
-                        PinnerAdvice.class));
-    }
-
-    /** Suppressed: should it fail, the socket layer still tunnels or blocks the direct connection. */
-    static final class AddressAdvice {
-        private AddressAdvice() {}
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(0) String host, @Advice.Argument(1) int port,
-                @Advice.Argument(4) SSLSocketFactory tls, @Advice.Argument(value = 8, readOnly = false) Proxy proxy) {
-            Proxy forced = ProxyForcing.httpProxyFor(host, port, tls != null ? "https" : "http");
-            if (forced != null) {
-                proxy = forced;
-            }
-        }
-    }
-
-    static final class IdentityAdvice {
-        private IdentityAdvice() {}
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(value = 0, readOnly = false) Headers headers, @Advice.Argument(1) String requestLine) {
-            String value = ProxyForcing.identityForRequestLine(requestLine);
-            if (value != null) {
-                headers = headers.newBuilder().set("Proxy-Authorization", value).build();
-            }
-        }
-    }
-
-    static final class PinnerAdvice {
-        private PinnerAdvice() {}
-
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        static boolean enter(@Advice.Argument(0) String host) {
-            return CaTrust.wasIntercepted(host);
-        }
+                MethodHook.in("okhttp3.Address", MethodMatcher.exactly("<init>", ADDRESS))
+                        .atEntry(Call.to(ProxyForcing.class, "okHttpProxy",
+                                "(Ljava/lang/String;ILjavax/net/ssl/SSLSocketFactory;Ljava/net/Proxy;)Ljava/net/Proxy;",
+                                argument(0), argument(1), argument(4), argument(8)).storeArgument(8)),
+                MethodHook.in("okhttp3.internal.http1.Http1ExchangeCodec",
+                                MethodMatcher.exactly("writeRequest", "(Lokhttp3/Headers;Ljava/lang/String;)V"))
+                        .atEntry(Call.to(OkHttpHooks.class, "withIdentity",
+                                "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;", argument(0), argument(1))
+                                .storeArgument(0)),
+                MethodHook.in("okhttp3.CertificatePinner",
+                                MethodMatcher.exactly("check$okhttp", "(Ljava/lang/String;Lkotlin/jvm/functions/Function0;)V"))
+                        .atEntry(Call.to(CaTrust.class, "skipsPinning", "(Ljava/lang/String;)Z", argument(0)).returnIfTrue()));
     }
 }

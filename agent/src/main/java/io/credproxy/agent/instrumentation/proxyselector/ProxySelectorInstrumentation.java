@@ -1,15 +1,11 @@
 package io.credproxy.agent.instrumentation.proxyselector;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
-
 import io.credproxy.agent.bootstrap.ForcedProxySelector;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
-import io.credproxy.agent.instrumentation.TypeAdvice;
-import java.net.ProxySelector;
+import io.credproxy.agent.weave.Call;
+import io.credproxy.agent.weave.MethodHook;
+import io.credproxy.agent.weave.MethodMatcher;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * {@code ProxySelector.getDefault()} always answers the forced selector, whatever
@@ -25,17 +21,8 @@ public final class ProxySelectorInstrumentation implements ClientInstrumentation
     }
 
     @Override
-    public List<TypeAdvice> advice() {
-        return List.of(TypeAdvice.optional("java.net.ProxySelector",
-                named("getDefault").and(isStatic()).and(takesNoArguments()), GetDefaultAdvice.class));
-    }
-
-    static final class GetDefaultAdvice {
-        private GetDefaultAdvice() {}
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Return(readOnly = false) ProxySelector selector) {
-            selector = ForcedProxySelector.wrap(selector);
-        }
+    public List<MethodHook> hooks() {
+        return List.of(MethodHook.in("java.net.ProxySelector", MethodMatcher.exactly("getDefault", "()Ljava/net/ProxySelector;"))
+                .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;")));
     }
 }

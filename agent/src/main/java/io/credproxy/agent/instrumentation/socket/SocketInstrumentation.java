@@ -1,73 +1,54 @@
 package io.credproxy.agent.instrumentation.socket;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.credproxy.agent.weave.Load.argument;
+import static io.credproxy.agent.weave.Load.local;
+import static io.credproxy.agent.weave.Load.self;
 
 import io.credproxy.agent.bootstrap.SocketGuard;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
-import io.credproxy.agent.instrumentation.TypeAdvice;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
+import io.credproxy.agent.weave.Call;
+import io.credproxy.agent.weave.MethodHook;
+import io.credproxy.agent.weave.MethodMatcher;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Raw {@code java.net.Socket} and {@code SSLSocket} connects: tunneled through the daemon or blocked,
  * unless the destination is exempt.
  *
  * <p>{@code Socket.connect(SocketAddress, int)} is where every socket connect passes, including
- * {@code SSLSocketImpl}'s (it calls {@code super.connect}). The advice swaps the destination for the
- * daemon's address and, once connected, runs the CONNECT handshake. Behind it, the platform
- * {@code SocketImpl} refuses any connect to a non-exempt address, which catches what goes around
- * {@code Socket.connect} (an application-configured SOCKS proxy, for one).
+ * {@code SSLSocketImpl}'s (it calls {@code super.connect}). At its entry the destination is swapped for
+ * the daemon's address (the original destination kept in the hook's local); when it returns, the
+ * CONNECT handshake runs. Behind it, the platform {@code SocketImpl} refuses any connect to a
+ * non-exempt address, which catches what goes around {@code Socket.connect} (an
+ * application-configured SOCKS proxy, for one). These hooks are required: the agent refuses to start
+ * without them. Their helpers' refusals and failed tunnels are exactly what the application must see.
  */
 public final class SocketInstrumentation implements ClientInstrumentation {
+    private static final String CONNECT = "(Ljava/net/SocketAddress;I)V";
+    private static final String IMPL_CHECK = "(Ljava/net/SocketAddress;)V";
+
     @Override
     public String client() {
         return SocketGuard.SOCKET;
     }
 
     @Override
-    public List<TypeAdvice> advice() {
+    public List<MethodHook> hooks() {
         return List.of(
-                TypeAdvice.required("java.net.Socket",
-                        named("connect").and(takesArguments(SocketAddress.class, int.class)), ConnectAdvice.class),
-                TypeAdvice.required("sun.nio.ch.NioSocketImpl",
-                        named("connect").and(takesArguments(SocketAddress.class, int.class)), ImplConnectAdvice.class),
+                MethodHook.in("java.net.Socket", MethodMatcher.exactly("connect", CONNECT))
+                        .atEntry(Call.to(SocketGuard.class, "tunnelTarget",
+                                "(Ljava/net/SocketAddress;)Ljava/net/InetSocketAddress;", argument(0)).storeLocal())
+                        .atEntry(Call.to(SocketGuard.class, "destinationFor",
+                                "(Ljava/net/SocketAddress;Ljava/net/InetSocketAddress;)Ljava/net/SocketAddress;",
+                                argument(0), local()).storeArgument(0))
+                        .beforeReturn(Call.to(SocketGuard.class, "afterConnect",
+                                "(Ljava/net/Socket;Ljava/net/InetSocketAddress;)V", self(), local()))
+                        .required(),
+                MethodHook.in("sun.nio.ch.NioSocketImpl", MethodMatcher.exactly("connect", CONNECT))
+                        .atEntry(Call.to(SocketGuard.class, "checkImplConnect", IMPL_CHECK, argument(0)))
+                        .required(),
                 // JDK 17 with -Djdk.net.usePlainSocketImpl; gone in later JDKs.
-                TypeAdvice.optional("java.net.AbstractPlainSocketImpl",
-                        named("connect").and(takesArguments(SocketAddress.class, int.class)), ImplConnectAdvice.class));
-    }
-
-    /** Not suppressed: a refusal or a failed tunnel is what the application must see. */
-    static final class ConnectAdvice {
-        private ConnectAdvice() {}
-
-        @Advice.OnMethodEnter
-        static InetSocketAddress enter(@Advice.Argument(value = 0, readOnly = false) SocketAddress endpoint) throws IOException {
-            InetSocketAddress target = SocketGuard.tunnelTarget(endpoint);
-            if (target != null) {
-                endpoint = SocketGuard.proxyAddressFor(target);
-            }
-            return target;
-        }
-
-        @Advice.OnMethodExit
-        static void exit(@Advice.This Socket socket, @Advice.Enter InetSocketAddress target) throws IOException {
-            if (target != null) {
-                SocketGuard.completeTunnel(socket, target);
-            }
-        }
-    }
-
-    static final class ImplConnectAdvice {
-        private ImplConnectAdvice() {}
-
-        @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(0) SocketAddress remote) throws IOException {
-            SocketGuard.checkImplConnect(remote);
-        }
+                MethodHook.in("java.net.AbstractPlainSocketImpl", MethodMatcher.exactly("connect", CONNECT))
+                        .atEntry(Call.to(SocketGuard.class, "checkImplConnect", IMPL_CHECK, argument(0))));
     }
 }

@@ -1,19 +1,14 @@
 package io.credproxy.agent.instrumentation.urlconnection;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.credproxy.agent.weave.Load.argument;
+import static io.credproxy.agent.weave.Load.field;
 
 import io.credproxy.agent.bootstrap.ProxyForcing;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
-import io.credproxy.agent.instrumentation.TypeAdvice;
-import java.net.Proxy;
-import java.net.URL;
+import io.credproxy.agent.weave.Call;
+import io.credproxy.agent.weave.MethodHook;
+import io.credproxy.agent.weave.MethodMatcher;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import sun.net.www.MessageHeader;
-import sun.net.www.http.HttpClient;
 
 /**
  * {@code HttpURLConnection} and {@code HttpsURLConnection}: the daemon as the connection's proxy,
@@ -21,9 +16,9 @@ import sun.net.www.http.HttpClient;
  *
  * <p>Every HTTP(S) connection object is built by the constructor
  * {@code sun.net.www.protocol.http.HttpURLConnection(URL, Proxy, Handler)} (the HTTPS one through its
- * delegate); setting the proxy there makes the connection skip the {@code ProxySelector} and the
- * application's {@code Proxy.NO_PROXY}. The JDK calls {@code setPreemptiveProxyAuthentication} exactly
- * for the CONNECT and for plain requests sent to a proxy, which is where the
+ * delegate); replacing the proxy argument there makes the connection skip the {@code ProxySelector}
+ * and the application's {@code Proxy.NO_PROXY}. The JDK calls {@code setPreemptiveProxyAuthentication}
+ * exactly for the CONNECT and for plain requests sent to a proxy, which is where the
  * {@code Proxy-Authorization} header belongs.
  */
 public final class UrlConnectionInstrumentation implements ClientInstrumentation {
@@ -35,35 +30,16 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
     }
 
     @Override
-    public List<TypeAdvice> advice() {
+    public List<MethodHook> hooks() {
         return List.of(
-                TypeAdvice.optional(CONNECTION, isConstructor().and(takesArguments(3))
-                        .and(takesArgument(0, URL.class)).and(takesArgument(1, Proxy.class)), ConstructorAdvice.class),
-                TypeAdvice.optional(CONNECTION, named("setPreemptiveProxyAuthentication").and(takesArguments(1)),
-                        IdentityAdvice.class));
-    }
-
-    /** Suppressed: should it fail, the socket layer still tunnels or blocks the direct connection. */
-    static final class ConstructorAdvice {
-        private ConstructorAdvice() {}
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(0) URL url, @Advice.Argument(value = 1, readOnly = false) Proxy proxy) {
-            proxy = ProxyForcing.proxyForUrl(url, proxy);
-        }
-    }
-
-    static final class IdentityAdvice {
-        private IdentityAdvice() {}
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) MessageHeader requests, @Advice.FieldValue("http") HttpClient http) {
-            if (http != null) {
-                String value = ProxyForcing.identityForProxy(http.getProxyHostUsed(), http.getProxyPortUsed());
-                if (value != null) {
-                    requests.set("Proxy-Authorization", value);
-                }
-            }
-        }
+                MethodHook.in(CONNECTION, MethodMatcher.exactly("<init>",
+                                "(Ljava/net/URL;Ljava/net/Proxy;Lsun/net/www/protocol/http/Handler;)V"))
+                        .atEntry(Call.to(ProxyForcing.class, "proxyForUrl",
+                                "(Ljava/net/URL;Ljava/net/Proxy;)Ljava/net/Proxy;", argument(0), argument(1))
+                                .storeArgument(1)),
+                MethodHook.in(CONNECTION, MethodMatcher.exactly("setPreemptiveProxyAuthentication", "(Lsun/net/www/MessageHeader;)V"))
+                        .beforeReturn(Call.to(ProxyForcing.class, "addIdentity",
+                                "(Lsun/net/www/MessageHeader;Lsun/net/www/http/HttpClient;)V",
+                                argument(0), field("http", "Lsun/net/www/http/HttpClient;"))));
     }
 }
