@@ -94,10 +94,8 @@ public final class Daemon implements AutoCloseable {
 
         AdminRouter router = new AdminRouter()
                 .register("GET", "/ca.pem", new CaCertificateEndpoint(ca.certificatePem()))
-                .register("GET", "/healthz", new HealthEndpoint());
-        for (DaemonOptions.AdminRoute route : options.adminEndpoints()) {
-            router.register(route.method(), route.path(), route.endpoint());
-        }
+                .register("GET", "/healthz", new HealthEndpoint())
+                .registerAll(options.adminEndpoints());
 
         Transport transport = new Transport(options.workerThreads());
         UpstreamConnector connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), stats);

@@ -5,14 +5,21 @@ import static io.credproxy.daemon.testing.TestEvents.injected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.credproxy.daemon.admin.EndpointRequest;
+import io.credproxy.daemon.admin.AdminEndpoint;
+import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.config.ProxyConfig;
 import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.protocol.wire.AgentEventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,7 @@ class ReportingTest {
     Path dir;
 
     @Test
-    void oneSinkFeedsTheLogTheReportAndTheMetricsBehindTheAdminRoutes() throws IOException {
+    void oneSinkFeedsTheLogTheReportAndTheMetricsBehindTheAdminRoutes() throws Exception {
         ProxyConfig config = new ProxyConfig(ProxyConfig.DEFAULT_LISTEN, ProxyConfig.DEFAULT_ADMIN, "/etc/secrets",
                 dir.resolve("ca").toString(), dir.resolve("log/audit.jsonl").toString(), UpstreamConfig.defaults(), List.of());
         Reporting reporting = Reporting.start(config, UnaryOperator.identity());
@@ -31,12 +38,13 @@ class ReportingTest {
         reporting.sink().record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
         byte[] batch = AgentEventJson.toJsonArray(List.of(blocked(2000, "tito", "smtp.example", 25, "M.send")))
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(reporting.endpoints().get("/events").handle(new EndpointRequest("POST", batch)).status()).isEqualTo(202);
+        assertThat(endpoint(reporting, "/events").handle(AdminCalls.post("/events", batch)).status()).isEqualTo(202);
 
-        assertThat(reporting.endpoints()).containsOnlyKeys("/report", "/metrics", "/events");
-        assertThat(reporting.endpoints().get("/report").handle(EndpointRequest.get()).bodyText())
+        assertThat(reporting.routes()).extracting(r -> r.method() + " " + r.path())
+                .containsExactlyInAnyOrder("GET /report", "GET /metrics", "POST /events");
+        assertThat(endpoint(reporting, "/report").handle(AdminCalls.get("/report")).bodyText())
                 .contains("\"app\":\"tito\"").contains("\"kind\":\"socket_blocked\"");
-        assertThat(reporting.endpoints().get("/metrics").handle(EndpointRequest.get()).bodyText())
+        assertThat(endpoint(reporting, "/metrics").handle(AdminCalls.get("/metrics")).bodyText())
                 .contains("credproxy_requests_total{app=\"tito\"").contains("credproxy_audit_dropped_total 0")
                 .contains("credproxy_agent_events_total{app=\"tito\",kind=\"socket_blocked\"} 1");
         reporting.close();
@@ -47,7 +55,42 @@ class ReportingTest {
     void anAuditLogThatCannotBeOpenedRefusesTheStart() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
 
-        assertThatThrownBy(() -> Reporting.start(notADirectory.resolve("audit.jsonl"), UnaryOperator.identity()))
+        assertThatThrownBy(() -> Reporting.start(notADirectory.resolve("audit.jsonl"), UnaryOperator.identity(), List.of()))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void extraSinksGetEveryEventTooAgentEventsWhenTheyTakeThem() throws Exception {
+        List<Object> requests = new ArrayList<>();
+        List<Object> agentEvents = new ArrayList<>();
+        Object both = new BothSinks(requests, agentEvents);
+        Reporting reporting = Reporting.start(dir.resolve("audit.jsonl"), UnaryOperator.identity(), List.of(both));
+
+        reporting.sink().record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
+        byte[] batch = AgentEventJson.toJsonArray(List.of(blocked(2000, "tito", "smtp.example", 25, "M.send")))
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(endpoint(reporting, "/events").handle(AdminCalls.post("/events", batch)).status()).isEqualTo(202);
+        reporting.close();
+
+        assertThat(requests).hasSize(1);
+        assertThat(agentEvents).hasSize(1);
+        assertThat(Files.readAllLines(dir.resolve("audit.jsonl"))).hasSize(2);
+    }
+
+    private record BothSinks(List<Object> requests, List<Object> agentEvents)
+            implements AuditSink, AgentEventSink {
+        @Override
+        public void record(AuditEvent event) {
+            requests.add(event);
+        }
+
+        @Override
+        public void recordAgentEvent(AgentEvent event) {
+            agentEvents.add(event);
+        }
+    }
+
+    private static AdminEndpoint endpoint(Reporting reporting, String path) {
+        return reporting.routes().stream().filter(r -> r.path().equals(path)).map(AdminRoute::endpoint).findFirst().orElseThrow();
     }
 }
