@@ -3,9 +3,9 @@ package io.credproxy.daemon.server;
 /**
  * The kinds of failure the proxy counts (the {@code kind} label of {@code credproxy_errors_total}).
  *
- * <p>A small fixed set, so the metric's series stay few; every request that fails this way also has
- * its own audit event (except a malformed request, which has no destination to record, and a failed
- * client TLS handshake, recorded once per tunnel).
+ * <p>A small fixed set, so the metric's series stay few. A failure with a destination also has its
+ * audit event (decision {@code error}); a bad request has none, since it never named a destination
+ * the daemon could record.
  */
 public enum ProxyError {
     /** A client's TLS handshake with the daemon's leaf certificate failed (often: the client does not trust the CA). */

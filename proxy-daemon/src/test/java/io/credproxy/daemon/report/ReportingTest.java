@@ -7,19 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.credproxy.daemon.admin.AdminEndpoint;
 import io.credproxy.daemon.admin.AdminRoute;
-import io.credproxy.daemon.audit.AgentEventSink;
-import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.daemon.testing.AdminCalls;
+import io.credproxy.daemon.testing.RecordingSink;
 import io.credproxy.protocol.config.ProxyConfig;
 import io.credproxy.protocol.config.UpstreamConfig;
-import io.credproxy.protocol.report.AuditEvent;
-import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.protocol.wire.AgentEventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -61,9 +57,7 @@ class ReportingTest {
 
     @Test
     void extraSinksGetEveryEventTooAgentEventsWhenTheyTakeThem() throws Exception {
-        List<Object> requests = new ArrayList<>();
-        List<Object> agentEvents = new ArrayList<>();
-        Object both = new BothSinks(requests, agentEvents);
+        RecordingSink both = new RecordingSink();
         Reporting reporting = Reporting.start(dir.resolve("audit.jsonl"), UnaryOperator.identity(), List.of(both));
 
         reporting.sink().record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
@@ -72,22 +66,9 @@ class ReportingTest {
         assertThat(endpoint(reporting, "/events").handle(AdminCalls.post("/events", batch)).status()).isEqualTo(202);
         reporting.close();
 
-        assertThat(requests).hasSize(1);
-        assertThat(agentEvents).hasSize(1);
+        assertThat(both.audit).hasSize(1);
+        assertThat(both.agent).hasSize(1);
         assertThat(Files.readAllLines(dir.resolve("audit.jsonl"))).hasSize(2);
-    }
-
-    private record BothSinks(List<Object> requests, List<Object> agentEvents)
-            implements AuditSink, AgentEventSink {
-        @Override
-        public void record(AuditEvent event) {
-            requests.add(event);
-        }
-
-        @Override
-        public void recordAgentEvent(AgentEvent event) {
-            agentEvents.add(event);
-        }
     }
 
     private static AdminEndpoint endpoint(Reporting reporting, String path) {
