@@ -3,7 +3,7 @@ package io.credproxy.agent;
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.CaTrust;
 import io.credproxy.agent.bootstrap.EgressPolicy;
-import io.credproxy.agent.bootstrap.AgentEvents;
+import io.credproxy.agent.events.EventSender;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import java.lang.instrument.Instrumentation;
@@ -14,7 +14,8 @@ import java.util.Map;
  * Starts the agent: bootstrap helpers, options, policy, CA, events, then the hooks, in that order.
  *
  * <p>The order matters. The bootstrap classes go first, before any class of their package is loaded;
- * the policy is in place before the first hook can run; the hooks come last. Everything that can wait
+ * the policy is in place before the first hook can run; the hooks come last, and the event sender's
+ * thread starts only once they stand (an attach that fails reports nothing). Everything that can wait
  * waits: the CA is parsed at the first TLS handshake that needs it, and client classes are woven when
  * the application loads them. {@code -Dcredproxy.agent.timing=true} prints how long each step took.
  */
@@ -44,7 +45,7 @@ final class AgentStartup {
 
     /**
      * The rest of the start, in a class of its own: verifying this code makes the JVM load the
-     * bootstrap types it passes around, and that
+     * bootstrap types it passes around (an {@code EventSender} is an {@code AgentEvents}), and that
      * must not happen before {@link BootstrapHelpers} has defined them in the bootstrap loader, or the
      * application loader would define them first. A nested class is loaded, and verified, when first
      * called.
@@ -63,11 +64,13 @@ final class AgentStartup {
             CaCertificateSource ca = config.ca() != null ? CaCertificateSource.fromFile(config.ca())
                     : CaCertificateSource.fromAdmin(admin);
             timer.mark("ca");
-            AgentEvents events = AgentEvents.NONE;
+            EventSender events = new EventSender(config.app(), new AdminEventTransport(admin));
             AgentContext.install(policy, events);
             CaTrust.install(ca);
             Installer.install(instrumentation, events);
             timer.mark("hooks");
+            events.start();
+            timer.mark("events");
             timer.print();
         }
     }
