@@ -14,6 +14,7 @@ import io.credproxy.agent.instrumentation.urlconnection.UrlConnectionInstrumenta
 import io.credproxy.agent.weave.HookTransformer;
 import io.credproxy.agent.weave.MethodHook;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +62,7 @@ public final class Installer {
         HookTransformer transformer = new HookTransformer(hooksByClient, events);
         instrumentation.addTransformer(transformer, true);
 
-        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (transformer.isTarget(loaded.getName()) && instrumentation.isModifiableClass(loaded)) {
-                try {
-                    instrumentation.retransformClasses(loaded);
-                } catch (Throwable e) {
-                    transformer.rejected(loaded, e);
-                }
-            }
-        }
+        retransformLoadedTargets(instrumentation, transformer);
         // Load the fence now, so that a class that cannot be woven stops the start, not a later connect.
         for (String type : transformer.requiredTypes()) {
             Class.forName(type, false, null);
@@ -79,6 +72,38 @@ public final class Installer {
             throw new IllegalStateException("could not instrument " + String.join(", ", missing));
         }
         return transformer;
+    }
+
+    /**
+     * Weaves the targets loaded before the transformer was added: at {@code premain} the few the JVM
+     * (or the agent's own helpers) loaded early, at an attach the clients already in use. One
+     * retransformation for all of them, since each one is a pause of the whole JVM that revisits every
+     * loaded class; if it fails (then none was changed) each is retried alone, so that one bad class
+     * only costs its own client.
+     */
+    private static void retransformLoadedTargets(Instrumentation instrumentation, HookTransformer transformer) {
+        List<Class<?>> targets = new ArrayList<>();
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (transformer.isTarget(loaded.getName()) && instrumentation.isModifiableClass(loaded)) {
+                targets.add(loaded);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(targets.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable e) {
+            // retried one by one below
+        }
+        for (Class<?> target : targets) {
+            try {
+                instrumentation.retransformClasses(target);
+            } catch (Throwable e) {
+                transformer.rejected(target, e);
+            }
+        }
     }
 
     /**
