@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reports the agent's events to the daemon ({@code POST http://ADMIN/events}), batched, from a
@@ -19,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * dropped and counted, never waited for. A daemon thread sends what is queued about once a second,
  * at most {@value #MAX_BATCH} events per request; a batch the daemon could not take (it is down) is
  * kept for the next round, within the same bound, and one it refused as bad is dropped. At JVM exit a
- * shutdown hook sends what is left, waiting at most {@value #EXIT_WAIT_MILLIS} ms.
+ * shutdown hook sends what is left itself (handing it to the thread would cost the exit a wake-up
+ * and a join), waiting at most {@value #EXIT_WAIT_MILLIS} ms for a round already under way, and at
+ * most the transport's timeouts for its own.
  */
 public final class EventSender implements AgentEvents {
     /** Events held at most (queued and waiting to be sent again). */
@@ -35,12 +39,12 @@ public final class EventSender implements AgentEvents {
     private final int maxBatch;
     private final long flushIntervalMillis;
     private final ArrayBlockingQueue<AgentEvent> queue;
-    private final List<AgentEvent> unsent = new ArrayList<>(); // the sender thread's only
+    private final List<AgentEvent> unsent = new ArrayList<>(); // guarded by sending
+    private final ReentrantLock sending = new ReentrantLock();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final Object wakeUp = new Object();
     private volatile boolean closing;
-    private volatile Thread thread;
 
     /**
      * @param app the app name every event carries
@@ -73,7 +77,6 @@ public final class EventSender implements AgentEvents {
             }
         }, "credproxy-events");
         sender.setDaemon(true);
-        thread = sender;
         sender.start();
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
@@ -132,11 +135,20 @@ public final class EventSender implements AgentEvents {
 
     /**
      * Sends what is queued, and what could not be sent last time, in batches of at most
-     * {@code maxBatch}. On the sender thread (or in tests, with no thread started).
+     * {@code maxBatch}: one round, on the sender thread, at exit, or in tests.
      *
      * @return whether everything was delivered
      */
     boolean flush() {
+        sending.lock();
+        try {
+            return sendAll();
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private boolean sendAll() {
         List<AgentEvent> pending = new ArrayList<>(unsent);
         unsent.clear();
         queue.drainTo(pending, capacity);
@@ -166,6 +178,7 @@ public final class EventSender implements AgentEvents {
         }
     }
 
+    /** The sender thread: a round about every interval until {@link #close}, which sends the last one. */
     private void runLoop() {
         while (!closing) {
             synchronized (wakeUp) {
@@ -177,37 +190,37 @@ public final class EventSender implements AgentEvents {
                     }
                 }
             }
-            flushQuietly();
-        }
-        flushQuietly(); // what was queued while the last round ran
-    }
-
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (Throwable e) {
-            // never let the thread die on a bad round; the next one tries again
+            if (!closing) {
+                try {
+                    flush();
+                } catch (Throwable e) {
+                    // never let the thread die on a bad round; the next one tries again
+                }
+            }
         }
     }
 
     /**
-     * Sends what is left and stops, waiting at most {@code waitMillis} for it; the shutdown hook's
-     * work. Without a running thread (tests) the last round runs here.
+     * Stops the thread and sends what is left from the calling thread (the shutdown hook), waiting
+     * at most {@code waitMillis} for a round the thread has under way. Never throws.
      */
     public void close(long waitMillis) {
-        Thread sender = thread;
         closing = true;
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
-        if (sender == null) {
-            flush();
-            return;
-        }
         try {
-            sender.join(waitMillis);
+            if (sending.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    sendAll();
+                } finally {
+                    sending.unlock();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // the JVM is exiting; what could not be sent is lost
         }
     }
 }
