@@ -7,8 +7,9 @@
  * agent defines this package there ({@code BootstrapHelpers}). Hence the rules for this package: JDK
  * types only (the bootstrap loader cannot see ASM, the shared protocol, the agent's other classes or
  * the application's libraries, which {@link io.credproxy.agent.bootstrap.OkHttpHooks} and
- * {@link io.credproxy.agent.bootstrap.ApacheHooks} reach by reflection), no static state except what
- * {@link io.credproxy.agent.bootstrap.AgentContext} holds and per-class caches, and nothing loaded
+ * {@link io.credproxy.agent.bootstrap.ApacheHooks} reach by reflection), little static state (the
+ * policy and events in {@link io.credproxy.agent.bootstrap.AgentContext}, the CA in
+ * {@link io.credproxy.agent.bootstrap.CaTrust}, per-class reflection caches), and nothing loaded
  * from here before the package is defined. Hook methods called from client code never throw; those of
  * the socket fence throw exactly what the application must see.
  */
