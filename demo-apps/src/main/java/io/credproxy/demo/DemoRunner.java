@@ -1,5 +1,6 @@
 package io.credproxy.demo;
 
+import io.credproxy.daemon.cli.JavaLauncher;
 import io.credproxy.testing.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ public final class DemoRunner {
     private static boolean run(DemoWorld world, Path agent, Class<?> app, String extraOptions, List<String> summary) throws Exception {
         String run = UUID.randomUUID().toString();
         String name = app.getSimpleName() + (extraOptions.isEmpty() ? "" : " (sockets=block)");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(JavaLauncher.current().toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-javaagent:" + agent + "=" + world.agentOptions(app.getSimpleName()) + extraOptions));
         command.addAll(world.childJvmOptions());
