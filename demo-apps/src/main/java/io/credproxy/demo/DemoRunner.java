@@ -59,8 +59,6 @@ public final class DemoRunner {
         story.summary(runs);
         story.daemonView(runs);
         boolean ok = story.verdict(runs);
-        // TODO(issue 4): end with the per-app report (credproxy report, table format, from the live
-        // daemon's /report) once the daemon serves /report (branch wiring).
-        return ok;
+        return story.report(world.admin()) && ok;
     }
 }

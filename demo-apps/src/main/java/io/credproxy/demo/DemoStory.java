@@ -1,9 +1,13 @@
 package io.credproxy.demo;
 
+import io.credproxy.daemon.cli.CredproxyCli;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +126,21 @@ final class DemoStory {
             problems.forEach(p -> out.println("  " + p));
         }
         return problems.isEmpty();
+    }
+
+    /**
+     * Ends with the per-app report as an operator sees it: {@code credproxy report} (table) from the
+     * live daemon's {@code /report}. False when it could not be had.
+     */
+    boolean report(InetSocketAddress admin) {
+        String address = address(admin);
+        out.println();
+        out.println("The per-app report, as an operator sees it (credproxy report --admin " + address + "):");
+        out.println();
+        PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        int status = CredproxyCli.run(writer, writer, "report", "--admin", address);
+        writer.flush();
+        return status == 0;
     }
 
     private static String credential(AppRun run) {
