@@ -1,11 +1,13 @@
 package io.credproxy.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The whole credproxy story on one machine: {@code credproxy demo} runs this in its own JVM.
@@ -15,18 +17,24 @@ import java.util.List;
  * per app whether the credential reached the upstream, whether the app ever held a secret, and
  * what was blocked or refused, what the daemon recorded for the refusals, and the per-app report.
  *
- * <p>{@code java -jar credproxy-demo.jar [DIR]} (the demo's files go to DIR, else a new temporary
- * directory); the agent jar is the {@code credproxy.agent.jar} property, else
+ * <p>{@code java -jar credproxy-demo.jar [DIR]} (the demo's files go to DIR, which must be new or
+ * empty, else to a new temporary directory); the agent jar is the {@code credproxy.agent.jar} property, else
  * {@code agent/target/credproxy-agent.jar}. The daemon logs to {@code DIR/daemon.log}, not the
  * console. Exit status 0 when every run went as it should, 1 when one did not (the demo says
- * which), 2 when the agent jar is missing.
+ * which), 2 when the agent jar is missing or DIR is not usable.
  */
 public final class DemoRunner {
     private DemoRunner() {}
 
     public static void main(String[] args) throws Exception {
-        Path dir = (args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("credproxy-demo-"))
-                .toAbsolutePath();
+        Path dir;
+        try {
+            dir = directory(args.length > 0 ? Path.of(args[0]) : null);
+        } catch (IllegalArgumentException e) {
+            System.err.println("credproxy demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         // Before anything touches a logger: the daemon in this JVM logs to a file, the console is the story's.
         Path daemonLog = dir.resolve("daemon.log");
         System.setProperty("credproxy.demo.log", daemonLog.toString());
@@ -44,6 +52,28 @@ public final class DemoRunner {
             ok = tell(world, new AppLauncher(world, agent), daemonLog, new DemoStory(out));
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The demo's directory: {@code requested} when it is new or empty (created), else a new temporary
+     * one. A directory with files in it is refused: the demo writes secrets and a CA key there and
+     * must not mix them with anything else.
+     */
+    static Path directory(Path requested) throws IOException {
+        if (requested == null) {
+            return Files.createTempDirectory("credproxy-demo-").toAbsolutePath();
+        }
+        if (Files.isDirectory(requested)) {
+            try (Stream<Path> entries = Files.list(requested)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(requested + " is not empty; give a new or empty directory "
+                            + "(the demo writes its secrets and CA there)");
+                }
+            }
+        } else if (Files.exists(requested)) {
+            throw new IllegalArgumentException(requested + " is not a directory");
+        }
+        return Files.createDirectories(requested).toAbsolutePath();
     }
 
     private static boolean tell(DemoWorld world, AppLauncher launcher, Path daemonLog, DemoStory story) throws Exception {

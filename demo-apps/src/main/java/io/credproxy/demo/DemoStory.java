@@ -39,8 +39,9 @@ final class DemoStory {
                 + ", one rule per API, " + world.secrets.size() + " demo secrets");
         out.println("                      generated for this run into " + world.dir.relativize(world.secretsFile)
                 + " (mode 0600); no value is ever printed");
-        out.println("  " + String.format("%-20s", runs + " app runs") + "each in its own JVM under -javaagent:credproxy-agent.jar, with a hosts");
-        out.println("                      file mapping the four names to 127.0.0.1 (a direct connection would work)");
+        out.println("  " + String.format("%-20s", runs + " app runs") + "each in its own JVM under -javaagent:credproxy-agent.jar, on this JDK");
+        out.println("                      (Java " + Runtime.version() + ", " + System.getProperty("java.home") + "), with a hosts file");
+        out.println("                      mapping the four names to 127.0.0.1 (a direct connection would work)");
         out.println("                      and nothing but placeholders in the environment:");
         List<String> placeholders = DemoWorld.placeholders().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         for (int i = 0; i < placeholders.size(); i += 2) {

@@ -41,8 +41,8 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "where the demo writes its files: logs, audit log, its throw-away CA and demo secrets "
-                    + "(default: a new directory under the system's temporary directory)")
+            description = "a new or empty directory for the demo's files: logs, audit log, its throw-away CA and "
+                    + "demo secrets (default: a new directory under the system's temporary directory)")
     Path dir;
 
     @Option(names = "--demo-jar", paramLabel = "FILE", description = "the demo jar (default: found beside the daemon jar, "
