@@ -141,6 +141,9 @@ final class DemoStory {
         PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         int status = CredproxyCli.run(writer, writer, "report", "--admin", address);
         writer.flush();
+        if (status != 0) {
+            out.println("Result: PROBLEM: the report could not be had (exit status " + status + ", the line above says why)");
+        }
         return status == 0;
     }
 
