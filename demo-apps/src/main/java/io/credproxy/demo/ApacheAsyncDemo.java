@@ -18,9 +18,9 @@ public final class ApacheAsyncDemo {
         DemoTarget target = DemoTarget.fromEnvironment();
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom().setRoutePlanner(ApacheClassicDemo.DIRECT).build()) {
             client.start();
-            SimpleHttpRequest request = SimpleRequestBuilder.get(target.uri())
-                    .setHeader("Authorization", target.authorization())
-                    .build();
+            SimpleRequestBuilder builder = SimpleRequestBuilder.get(target.uri());
+            target.headers().forEach(builder::setHeader);
+            SimpleHttpRequest request = builder.build();
             SimpleHttpResponse response = client.execute(request, null).get(30, TimeUnit.SECONDS);
             DemoTarget.report("apache-httpclient5 async", response.getCode(), response.getBodyText());
         } catch (Exception e) {

@@ -37,7 +37,7 @@ public final class ApacheClassicDemo {
 
     private static void call(String app, CloseableHttpClient client, DemoTarget target) throws Exception {
         HttpGet get = new HttpGet(target.uri());
-        get.setHeader("Authorization", target.authorization());
+        target.headers().forEach(get::setHeader);
         client.execute(get, response -> {
             DemoTarget.report(app, response.getCode(), response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity()));
             return null;

@@ -1,87 +1,94 @@
 package io.credproxy.demo;
 
-import io.credproxy.testing.RecordedRequest;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The whole credproxy story on one machine: {@code ./credproxy demo}.
+ * The whole credproxy story on one machine: {@code credproxy demo} runs this in its own JVM.
  *
- * <p>Starts a stand-in upstream for {@code api.cloudflare.com} and the daemon with freshly generated
- * demo secrets (a 0600 file), runs every demo app in its own JVM under the agent with nothing but the
- * {@code proxy-managed} placeholder in its environment, then prints per app: did the credential reach
- * the upstream, did the app ever hold it (its output and environment are searched for the value), and
- * what was blocked. Then the same raw-socket app once more with {@code sockets=block}.
+ * <p>Starts the stand-in upstreams and the daemon with freshly generated demo secrets
+ * ({@link DemoWorld}), runs every {@link DemoScenario} in its own JVM under the agent, then prints
+ * per app whether the credential reached the upstream, whether the app ever held a secret, and
+ * what was blocked or refused, what the daemon recorded for the refusals, and the per-app report.
  *
- * <p>Run it with the demo-apps class path ({@code java -cp ... io.credproxy.demo.DemoRunner [DIR]});
- * the agent jar is {@code agent/target/credproxy-agent.jar} or the {@code credproxy.agent.jar}
- * property. Exit status 0 when every app's credential reached the upstream and no app held it.
+ * <p>{@code java -jar credproxy-demo.jar [DIR]} (the demo's files go to DIR, which must be new or
+ * empty, else to a new temporary directory); the agent jar is the {@code credproxy.agent.jar} property, else
+ * {@code agent/target/credproxy-agent.jar}. The daemon logs to {@code DIR/daemon.log}, not the
+ * console. Exit status 0 when every run went as it should, 1 when one did not (the demo says
+ * which), 2 when the agent jar is missing or DIR is not usable.
  */
 public final class DemoRunner {
-    private static final List<Class<?>> APPS = List.of(JdkHttpClientDemo.class, UrlConnectionDemo.class, OkHttpDemo.class,
-            ApacheClassicDemo.class, ApacheAsyncDemo.class, RawSocketDemo.class, SocketChannelDemo.class);
-
     private DemoRunner() {}
 
     public static void main(String[] args) throws Exception {
-        Path dir = args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("credproxy-demo-");
+        Path dir;
+        try {
+            dir = directory(args.length > 0 ? Path.of(args[0]) : null);
+        } catch (IllegalArgumentException e) {
+            System.err.println("credproxy demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Before anything touches a logger: the daemon in this JVM logs to a file, the console is the story's.
+        Path daemonLog = dir.resolve("daemon.log");
+        System.setProperty("credproxy.demo.log", daemonLog.toString());
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "credproxy-demo-logback.xml");
+        }
         Path agent = Path.of(System.getProperty("credproxy.agent.jar", "agent/target/credproxy-agent.jar")).toAbsolutePath();
         if (!Files.isRegularFile(agent)) {
-            System.err.println("credproxy demo: no agent jar at " + agent + " (build with: mvn -B -DskipTests package)");
+            System.err.println("credproxy demo: no agent jar at " + agent + "; build it with: mvn -B -DskipTests package");
             System.exit(2);
         }
-        boolean allGood = true;
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        boolean ok;
         try (DemoWorld world = DemoWorld.start(dir)) {
-            System.out.println("credproxy demo: daemon on " + world.proxy() + " (admin " + world.admin() + "), stand-in "
-                    + DemoWorld.CLOUDFLARE + " on " + world.upstream.address() + ", demo secrets in "
-                    + dir.resolve("secret/secrets.env") + " (0600)");
-            System.out.println();
-            List<String> summary = new ArrayList<>();
-            for (Class<?> app : APPS) {
-                allGood &= run(world, agent, app, "", summary);
-            }
-            run(world, agent, RawSocketDemo.class, ",sockets=block", summary);
-            System.out.println();
-            System.out.println(String.format("%-36s %-22s %-14s %s", "app", "credential at upstream", "app held it", "blocked"));
-            summary.forEach(System.out::println);
+            ok = tell(world, new AppLauncher(world, agent), daemonLog, new DemoStory(out));
         }
-        System.exit(allGood ? 0 : 1);
+        System.exit(ok ? 0 : 1);
     }
 
-    private static boolean run(DemoWorld world, Path agent, Class<?> app, String extraOptions, List<String> summary) throws Exception {
-        String run = UUID.randomUUID().toString();
-        String name = app.getSimpleName() + (extraOptions.isEmpty() ? "" : " (sockets=block)");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-javaagent:" + agent + "=" + world.agentOptions(app.getSimpleName()) + extraOptions));
-        command.addAll(world.childJvmOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), app.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(world.childEnvironment(run));
-        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        Path log = world.dir.resolve("app-" + app.getSimpleName() + (extraOptions.isEmpty() ? "" : "-block") + ".log");
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+    /**
+     * The demo's directory: {@code requested} when it is new or empty (created), else a new temporary
+     * one. A directory with files in it is refused: the demo writes secrets and a CA key there and
+     * must not mix them with anything else.
+     */
+    static Path directory(Path requested) throws IOException {
+        if (requested == null) {
+            return Files.createTempDirectory("credproxy-demo-").toAbsolutePath();
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        output.lines().filter(l -> !l.startsWith("WARNING")).forEach(l -> System.out.println("  " + l));
+        if (Files.isDirectory(requested)) {
+            try (Stream<Path> entries = Files.list(requested)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(requested + " is not empty; give a new or empty directory "
+                            + "(the demo writes its secrets and CA there)");
+                }
+            }
+        } else if (Files.exists(requested)) {
+            throw new IllegalArgumentException(requested + " is not a directory");
+        }
+        return Files.createDirectories(requested).toAbsolutePath();
+    }
 
-        List<RecordedRequest> seen = world.requestsFor(run);
-        boolean reached = !seen.isEmpty() && seen.stream()
-                .allMatch(r -> ("Bearer " + world.secret()).equals(r.firstHeader("Authorization")));
-        boolean held = output.contains(world.secret()) || builder.environment().containsValue(world.secret());
-        String blocked = output.lines().filter(l -> l.contains("credproxy: blocked direct connection to"))
-                .map(l -> l.substring(l.indexOf("credproxy: blocked") + "credproxy: ".length())).findFirst().orElse("-");
-        summary.add(String.format("%-36s %-22s %-14s %s", name, reached ? "yes (" + seen.size() + " request(s))" : "no",
-                held ? "YES" : "no", blocked));
-        return reached && !held;
+    private static boolean tell(DemoWorld world, AppLauncher launcher, Path daemonLog, DemoStory story) throws Exception {
+        List<DemoScenario> scenarios = DemoScenario.all();
+        story.intro(world, scenarios.size(), daemonLog);
+        List<AppLauncher.Finished> finished = new ArrayList<>();
+        for (DemoScenario scenario : scenarios) {
+            AppLauncher.Finished run = launcher.run(scenario);
+            story.app(finished.size() + 1, scenarios.size(), run);
+            finished.add(run);
+        }
+        List<AppRun> runs = finished.stream().map(f -> AppRun.judge(f, world)).toList();
+        story.summary(runs);
+        story.daemonView(runs);
+        boolean ok = story.verdict(runs);
+        return story.report(world.admin()) && ok;
     }
 }

@@ -23,10 +23,9 @@ public final class JdkHttpClientDemo {
                     .version(HttpClient.Version.HTTP_2)
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
-            HttpRequest request = HttpRequest.newBuilder(target.uri())
-                    .header("Authorization", target.authorization())
-                    .timeout(Duration.ofSeconds(20))
-                    .build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target.uri()).timeout(Duration.ofSeconds(20));
+            target.headers().forEach(builder::header);
+            HttpRequest request = builder.build();
             HttpResponse<String> sync = client.send(request, HttpResponse.BodyHandlers.ofString());
             DemoTarget.report("jdk-httpclient (sync)", sync.statusCode(), sync.body());
             HttpResponse<String> async = client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get();

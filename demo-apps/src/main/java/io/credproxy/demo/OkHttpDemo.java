@@ -27,9 +27,9 @@ public final class OkHttpDemo {
                     .connectTimeout(10, TimeUnit.SECONDS)
                     .readTimeout(20, TimeUnit.SECONDS)
                     .build();
-            Request request = new Request.Builder().url(target.uri().toString())
-                    .header("Authorization", target.authorization())
-                    .build();
+            Request.Builder builder = new Request.Builder().url(target.uri().toString());
+            target.headers().forEach(builder::header);
+            Request request = builder.build();
             try (Response response = client.newCall(request).execute()) {
                 ResponseBody body = response.body();
                 DemoTarget.report("okhttp", response.code(), body == null ? "" : body.string());

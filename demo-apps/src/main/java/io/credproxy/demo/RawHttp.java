@@ -13,13 +13,17 @@ import java.nio.charset.StandardCharsets;
 final class RawHttp {
     private RawHttp() {}
 
-    /** Sends the GET and returns the status code and body (after the head, as text). */
+    /** Sends the GET with the target's own {@code Host} and returns the status code and body. */
     static Result get(InputStream in, OutputStream out, DemoTarget target) throws IOException {
-        String request = "GET " + target.pathAndQuery() + " HTTP/1.1\r\n"
-                + "Host: " + target.host() + (target.port() == 443 ? "" : ":" + target.port()) + "\r\n"
-                + "Authorization: " + target.authorization() + "\r\n"
-                + "Connection: close\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        return get(in, out, target, target.authority());
+    }
+
+    /** Sends the GET with {@code host} as its {@code Host} header, whatever the connection's destination. */
+    static Result get(InputStream in, OutputStream out, DemoTarget target, String host) throws IOException {
+        StringBuilder request = new StringBuilder("GET " + target.pathAndQuery() + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        target.headers().forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("Connection: close\r\n\r\n");
+        out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         in.transferTo(response);

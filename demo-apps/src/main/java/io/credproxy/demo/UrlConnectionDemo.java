@@ -19,7 +19,7 @@ public final class UrlConnectionDemo {
             HttpURLConnection connection = (HttpURLConnection) target.uri().toURL().openConnection(Proxy.NO_PROXY);
             connection.setConnectTimeout(10_000);
             connection.setReadTimeout(20_000);
-            connection.setRequestProperty("Authorization", target.authorization());
+            target.headers().forEach(connection::setRequestProperty);
             int status = connection.getResponseCode();
             try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 DemoTarget.report("java.net.HttpURLConnection", status,

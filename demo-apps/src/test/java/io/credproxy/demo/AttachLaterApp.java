@@ -30,11 +30,13 @@ public final class AttachLaterApp {
             self.detach();
         }
 
-        HttpResponse<String> response = jdk.send(HttpRequest.newBuilder(target.uri())
-                .header("Authorization", target.authorization()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder jdkRequest = HttpRequest.newBuilder(target.uri());
+        target.headers().forEach(jdkRequest::header);
+        HttpResponse<String> response = jdk.send(jdkRequest.build(), HttpResponse.BodyHandlers.ofString());
         DemoTarget.report("jdk-httpclient (built before attach)", response.statusCode(), response.body());
-        try (Response ok = okhttp.newCall(new Request.Builder().url(target.uri().toString())
-                .header("Authorization", target.authorization()).build()).execute()) {
+        Request.Builder okRequest = new Request.Builder().url(target.uri().toString());
+        target.headers().forEach(okRequest::header);
+        try (Response ok = okhttp.newCall(okRequest.build()).execute()) {
             DemoTarget.report("okhttp (built before attach)", ok.code(), ok.body() == null ? "" : ok.body().string());
         }
     }

@@ -104,8 +104,9 @@ class DemoAppsIT {
             assertThat(result.stdout()).contains("Certificate pinning failure");
             assertThat(seen).isEmpty();
         } else {
-            // The direct path works: this is what the agent is there to stop.
-            assertThat(result.stdout()).as(result.output()).contains("HTTP 200");
+            // The direct path works, with the placeholder, which the (stand-in) API refuses: this is
+            // the connection the agent is there to stop.
+            assertThat(result.stdout()).as(result.output()).contains("HTTP 401");
             assertThat(seen).isNotEmpty().allSatisfy(r ->
                     assertThat(r.firstHeader("Authorization")).isEqualTo("Bearer " + DemoWorld.PLACEHOLDER));
         }
