@@ -7,8 +7,10 @@
 #   bench/run.sh --smoke         every scenario briefly with small sizes (CI)
 #
 # Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
-#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory).
-# Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: -Xmx128m),
+#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory),
+#   --serve (start everything, print the addresses and wait: for profiling by hand),
+#   --results DIR (where the report goes; default bench/results).
+# Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: -Xmx128m), CREDPROXY_JAR,
 #   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q).
 set -euo pipefail
 
@@ -22,6 +24,8 @@ targets="direct,credproxy,mitmdump"
 jfr=0
 build=1
 keep=0
+serve=0
+results=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) profile=smoke ;;
@@ -32,7 +36,9 @@ while [ $# -gt 0 ]; do
     --jfr) jfr=1 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --serve) serve=1 ;;
+    --results) results="$2"; shift ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +66,7 @@ else
   loadgen_java=java
 fi
 
-daemon_jar="$root/proxy-daemon/target/credproxy-daemon.jar"
+daemon_jar="${CREDPROXY_JAR:-$root/proxy-daemon/target/credproxy-daemon.jar}"
 bench_jar="$root/bench/target/benchmarks.jar"
 if [ ! -f "$daemon_jar" ] || [ ! -f "$bench_jar" ]; then
   if [ "$build" = 0 ]; then
@@ -108,7 +114,8 @@ openssl x509 -req -days 2 -in "$work/upstream.csr" -CA "$work/upstream-ca.pem" -
 chmod 600 "$work/upstream-ca.key" "$work/upstream.key"
 
 # The secret the proxies inject, in a 0600 env file, as the daemon requires.
-(umask 077; printf 'BENCH_API_TOKEN=bench-%s\n' "$(openssl rand -hex 24)" > "$work/secrets.env")
+secret="bench-$(openssl rand -hex 24)"
+(umask 077; printf 'BENCH_API_TOKEN=%s\n' "$secret" > "$work/secrets.env")
 
 if [ "$profile" = smoke ]; then download_bytes=$((1024 * 1024)); else download_bytes=$((100 * 1024 * 1024)); fi
 mkdir -p "$work/www" "$work/nginx-temp"
@@ -130,7 +137,10 @@ wait_port() { # name pid port
   exit 1
 }
 
-# Upstream 1: nginx, one worker: the echo endpoint and the download.
+# Upstream 1: nginx, one worker: the echo endpoint and the download. Each answer carries nginx's
+# verdict on the Authorization it received (ok, placeholder, missing, wrong), never the value:
+# credproxy removes its secrets from response headers. The config holds the value: 0600.
+(umask 077; : > "$work/nginx.conf")
 cat > "$work/nginx.conf" <<EOF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -145,18 +155,24 @@ http {
   scgi_temp_path $work/nginx-temp/scgi;
   keepalive_requests 10000000;
   keepalive_timeout 300s;
+  map_hash_bucket_size 128;
+  map \$http_authorization \$auth_check {
+    default wrong;
+    "" missing;
+    "Bearer proxy-managed" placeholder;
+    "Bearer $secret" ok;
+  }
   server {
     listen 127.0.0.1:$port_nginx ssl;
     server_name localhost;
     ssl_certificate $work/upstream.pem;
     ssl_certificate_key $work/upstream.key;
     ssl_protocols TLSv1.2 TLSv1.3;
-    # The body is the Authorization header as received: the load generator checks it.
-    location = /echo { default_type text/plain; return 200 \$http_authorization; }
+    location = /echo { default_type text/plain; add_header X-Auth-Check \$auth_check always; return 200 \$auth_check; }
     location = /download {
       alias $work/www/download;
       default_type application/octet-stream;
-      add_header X-Seen-Auth \$http_authorization always;
+      add_header X-Auth-Check \$auth_check always;
     }
   }
 }
@@ -167,7 +183,8 @@ wait_port nginx "$!" "$port_nginx"
 
 # Upstream 2: the benchmark's Netty server, for server-sent events and counting uploads.
 "$loadgen_java" -Xmx256m -cp "$bench_jar" io.credproxy.bench.upstream.BenchUpstream \
-  127.0.0.1 "$port_helper" "$work/upstream.pem" "$work/upstream.key" > "$work/helper.log" 2>&1 &
+  127.0.0.1 "$port_helper" "$work/upstream.pem" "$work/upstream.key" "$work/secrets.env" BENCH_API_TOKEN \
+  > "$work/helper.log" 2>&1 &
 pids+=($!)
 wait_port helper "$!" "$port_helper"
 
@@ -194,8 +211,8 @@ rules:
 EOF
   jfr_opts=()
   if [ "$jfr" = 1 ]; then
-    mkdir -p "$root/bench/results"
-    jfr_file="$root/bench/results/credproxy-$(date +%Y%m%d-%H%M%S).jfr"
+    mkdir -p "${results:-$root/bench/results}"
+    jfr_file="${results:-$root/bench/results}/credproxy-$(date +%Y%m%d-%H%M%S).jfr"
     jfr_opts=("-XX:StartFlightRecording=filename=$jfr_file,settings=profile")
     echo "bench: recording credproxy with JFR into $jfr_file"
   fi
@@ -221,9 +238,20 @@ if want mitmdump; then
   target_args+=(--target "name=mitmdump,proxy=127.0.0.1:$port_mitm,pid=$mitm_pid,ca=$work/mitm-conf/mitmproxy-ca-cert.pem")
 fi
 
-mkdir -p "$root/bench/results"
+if [ "$serve" = 1 ]; then
+  echo "bench: serving until interrupted; work directory $work"
+  echo "  echo/download: https://localhost:$port_nginx/echo  /download   sse/upload: https://localhost:$port_helper/sse /upload"
+  echo "  credproxy: 127.0.0.1:$port_credproxy (admin $port_admin, CA $work/credproxy-ca/ca.pem)"
+  echo "  mitmdump:  127.0.0.1:$port_mitm (CA $work/mitm-conf/mitmproxy-ca-cert.pem)   upstream CA: $work/upstream-ca.pem"
+  keep=1
+  # wait (not a bare sleep) so that INT/TERM run the cleanup at once.
+  while :; do sleep 3600 & wait $!; done
+fi
+
+results="${results:-$root/bench/results}"
+mkdir -p "$results"
 stamp="$(date +%Y%m%d-%H%M%S)"
-out="$root/bench/results/$stamp-$profile.md"
+out="$results/$stamp-$profile.md"
 java_version() { "$1" -version 2>&1 | head -1; }
 meta=(
   --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')"

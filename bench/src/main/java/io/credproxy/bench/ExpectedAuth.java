@@ -9,9 +9,8 @@ import java.nio.file.Path;
  *
  * <p>A direct client sends the real value itself; a proxied client sends the placeholder the
  * sandbox holds ({@code proxy-managed}, as in the design credproxy replaces) and the proxy must
- * replace it. The upstream echoes what it received, so a proxy that forgot, or injected the wrong
- * value, shows up as an error however fast it was. The value is never printed: messages give
- * lengths only.
+ * replace it. The upstream answers with an {@link AuthVerdict}, so a proxy that forgot, or injected
+ * the wrong value, shows up as an error however fast it was. The value is never printed.
  */
 public final class ExpectedAuth {
     public static final String PLACEHOLDER = "Bearer proxy-managed";
@@ -43,18 +42,22 @@ public final class ExpectedAuth {
         return target.proxied() ? PLACEHOLDER : expected;
     }
 
-    /** Null when {@code echoed} is the expected credential, else a description without values. */
-    public String mismatch(String echoed) {
-        if (expected.equals(echoed)) {
-            return null;
+    /** The upstream's verdict on a received value (for the benchmark's own upstream). */
+    public String verdictOn(String received) {
+        return AuthVerdict.of(received, expected);
+    }
+
+    /** Null when the upstream's verdict is {@code ok}, else what went wrong. */
+    public static String mismatch(String verdict) {
+        if (verdict == null) {
+            return "the answer carried no " + AuthVerdict.HEADER + " verdict";
         }
-        if (echoed == null || echoed.isEmpty()) {
-            return "upstream saw no Authorization header";
-        }
-        if (echoed.equals(PLACEHOLDER)) {
-            return "upstream saw the placeholder: nothing was injected";
-        }
-        return "upstream saw a different Authorization value (" + echoed.length() + " chars, expected "
-                + expected.length() + ")";
+        return switch (verdict.trim()) {
+            case AuthVerdict.OK -> null;
+            case AuthVerdict.MISSING -> "upstream saw no Authorization header";
+            case AuthVerdict.PLACEHOLDER -> "upstream saw the placeholder: nothing was injected";
+            case AuthVerdict.WRONG -> "upstream saw a different Authorization value";
+            default -> "the answer carried an unknown verdict (" + verdict.length() + " chars)";
+        };
     }
 }

@@ -118,8 +118,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 Files.writeString(out, markdown);
                 System.out.println("loadgen: report written to " + out);
             }
-            if (report.hasErrors()) {
-                System.err.println("loadgen: FAILED: direct or credproxy answered wrongly (see the first errors above)");
+            List<String> failures = report.failures();
+            if (!failures.isEmpty()) {
+                failures.forEach(f -> System.err.println("loadgen: FAILED: " + f));
                 return 1;
             }
             return 0;

@@ -30,16 +30,23 @@ public final class ResultReport {
         plan.forEach(p -> kinds.put(p.scenario().id(), p.scenario().kind()));
     }
 
-    /** Whether the subject or the baseline answered anything wrong (the competitor's errors are only reported). */
-    public boolean hasErrors() {
-        for (Map<String, Tally> byTarget : results.values()) {
-            for (Map.Entry<String, Tally> e : byTarget.entrySet()) {
-                if (!e.getKey().equals(COMPETITOR) && e.getValue().errors() > 0) {
-                    return true;
-                }
+    /**
+     * What makes the run a failure: any wrong answer from the subject or the baseline, or a scenario
+     * in which either finished nothing. The competitor's errors are reported, never fatal.
+     */
+    public List<String> failures() {
+        List<String> out = new ArrayList<>();
+        results.forEach((scenario, byTarget) -> byTarget.forEach((target, t) -> {
+            if (target.equals(COMPETITOR)) {
+                return;
             }
-        }
-        return false;
+            if (t.errors() > 0) {
+                out.add(scenario + " / " + target + ": " + t.errors() + " wrong or failed answers");
+            } else if (t.operations() == 0) {
+                out.add(scenario + " / " + target + ": nothing finished in the measured time");
+            }
+        }));
+        return out;
     }
 
     public String markdown() {
@@ -54,7 +61,7 @@ public final class ResultReport {
         section(out, Scenario.Kind.SSE_FIRST_EVENT, "Server-sent events: time to first event (paced streams)",
                 "| scenario | target | streams | first event p50 ms | p99 ms | errors | proxy CPU s | peak RSS MiB | buffered streams | p50 added over direct ms |");
         section(out, Scenario.Kind.SSE_RATE, "Server-sent events: rate (one stream, back to back)",
-                "| scenario | target | events/s | errors | proxy CPU s | peak RSS MiB | events/s vs direct | events/s vs mitmdump |");
+                "| scenario | target | events/s | first event ms | errors | proxy CPU s | peak RSS MiB | events/s vs direct | events/s vs mitmdump |");
         List<Check> checks = checks();
         if (!checks.isEmpty()) {
             out.append("## Targets (issue 5)\n\n| target | measured | met |\n|---|---|---|\n");
@@ -114,7 +121,8 @@ public final class ResultReport {
                     num(t.percentileMillis(99), 3), Long.toString(t.errors()), proxy ? num(t.cpuSeconds(), 2) : "–", rss,
                     Long.toString(t.bufferedStreams()),
                     direct == null || !proxy ? "–" : num(t.percentileMillis(50) - direct.percentileMillis(50), 3));
-            case SSE_RATE -> cells(scenario, target, num(t.eventsPerSecond(), 0), Long.toString(t.errors()),
+            case SSE_RATE -> cells(scenario, target, num(t.eventsPerSecond(), 0), num(t.percentileMillis(50), 1),
+                    Long.toString(t.errors()),
                     proxy ? num(t.cpuSeconds(), 2) : "–", rss,
                     ratio(t.eventsPerSecond(), direct == null || !proxy ? Double.NaN : direct.eventsPerSecond()),
                     ratio(t.eventsPerSecond(), competitor == null || target.equals(COMPETITOR) ? Double.NaN : competitor.eventsPerSecond()));

@@ -20,7 +20,7 @@ class ExpectedAuthTest {
     void readsTheSecretFromTheEnvFileAsABearerValue() throws IOException {
         Path env = Files.writeString(dir.resolve("env"), "# comment\nOTHER=x\nBENCH_API_TOKEN=\"" + VALUE + "\"\n");
         ExpectedAuth auth = ExpectedAuth.fromEnvFile(env, "BENCH_API_TOKEN");
-        assertThat(auth.mismatch("Bearer " + VALUE)).isNull();
+        assertThat(auth.verdictOn("Bearer " + VALUE)).isEqualTo(AuthVerdict.OK);
     }
 
     @Test
@@ -39,11 +39,23 @@ class ExpectedAuthTest {
     }
 
     @Test
-    void mismatchesAreDescribedWithoutValues() {
+    void theVerdictNamesWhatTheUpstreamSaw() {
         ExpectedAuth auth = new ExpectedAuth("Bearer " + VALUE);
-        assertThat(auth.mismatch(null)).isEqualTo("upstream saw no Authorization header");
-        assertThat(auth.mismatch(ExpectedAuth.PLACEHOLDER)).contains("nothing was injected");
-        String other = auth.mismatch("Bearer " + VALUE + "-wrong");
-        assertThat(other).contains("different").doesNotContain(VALUE);
+        assertThat(auth.verdictOn(null)).isEqualTo(AuthVerdict.MISSING);
+        assertThat(auth.verdictOn("")).isEqualTo(AuthVerdict.MISSING);
+        assertThat(auth.verdictOn(ExpectedAuth.PLACEHOLDER)).isEqualTo(AuthVerdict.PLACEHOLDER);
+        assertThat(auth.verdictOn("Bearer " + VALUE + "-wrong")).isEqualTo(AuthVerdict.WRONG);
+        assertThat(auth.verdictOn("Bearer " + VALUE)).isEqualTo(AuthVerdict.OK);
+    }
+
+    @Test
+    void onlyAnOkVerdictPasses() {
+        assertThat(ExpectedAuth.mismatch("ok")).isNull();
+        assertThat(ExpectedAuth.mismatch("ok\n")).isNull();
+        assertThat(ExpectedAuth.mismatch("missing")).contains("no Authorization");
+        assertThat(ExpectedAuth.mismatch("placeholder")).contains("nothing was injected");
+        assertThat(ExpectedAuth.mismatch("wrong")).contains("different");
+        assertThat(ExpectedAuth.mismatch(null)).contains("no X-Auth-Check");
+        assertThat(ExpectedAuth.mismatch("Bearer " + VALUE)).contains("unknown verdict").doesNotContain(VALUE);
     }
 }

@@ -38,13 +38,18 @@ class ScenariosTest {
     static void startUpstream() throws Exception {
         CertificateAuthority ca = CertificateAuthority.ephemeral("bench test CA");
         IssuedCertificate leaf = new LeafCertificateFactory(ca).mint("localhost");
-        upstream = BenchUpstream.start("127.0.0.1", 0, SslContextBuilder.forServer(leaf.key(), leaf.chain()).build());
+        upstream = BenchUpstream.start("127.0.0.1", 0, SslContextBuilder.forServer(leaf.key(), leaf.chain()).build(),
+                new ExpectedAuth(SECRET));
         caPem = Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
     }
 
     @AfterAll
     static void stopUpstream() {
         upstream.close();
+    }
+
+    private static TargetSession direct() throws Exception {
+        return direct(SECRET);
     }
 
     private static TargetSession direct(String credential) throws Exception {
@@ -58,7 +63,7 @@ class ScenariosTest {
 
     @Test
     void keepAliveRequestsAreCountedAndVerified() throws Exception {
-        TargetSession session = direct(SECRET);
+        TargetSession session = direct();
         Tally t = new RequestLoopScenario("ka", Mode.KEEP_ALIVE, 4, Duration.ofMillis(200), Duration.ofMillis(200),
                 Duration.ofMillis(500)).run(session, true);
         assertThat(t.errors()).isZero();
@@ -72,7 +77,7 @@ class ScenariosTest {
 
     @Test
     void anAnswerWithoutTheCredentialIsAnErrorHoweverFast() throws Exception {
-        TargetSession real = direct(SECRET);
+        TargetSession real = direct();
         // An "echo" that answers 200 with an empty body: fast, and wrong.
         Endpoints wrong = new Endpoints(URI.create("https://localhost:" + upstream.port() + "/download?bytes=0"),
                 real.endpoints().download(), 0, real.endpoints().upload(), real.endpoints().sse());
@@ -82,13 +87,25 @@ class ScenariosTest {
         assertThat(t.operations()).isPositive();
         assertThat(t.errors()).isEqualTo(t.operations());
         assertThat(t.perSecond()).isZero();
-        assertThat(t.firstError()).isEqualTo("upstream saw no Authorization header");
+        assertThat(t.firstError()).contains("unknown verdict");
         real.clients().close();
     }
 
     @Test
+    void theUpstreamJudgesAWrongCredential() throws Exception {
+        // The client sends another value than the upstream expects: the verdict says so.
+        TargetSession session = direct(SECRET + "-other");
+        Tally t = new RequestLoopScenario("ka", Mode.KEEP_ALIVE, 1, Duration.ZERO, Duration.ZERO,
+                Duration.ofMillis(200)).run(session, true);
+        assertThat(t.operations()).isPositive();
+        assertThat(t.errors()).isEqualTo(t.operations());
+        assertThat(t.firstError()).isEqualTo("upstream saw a different Authorization value").doesNotContain(SECRET);
+        session.clients().close();
+    }
+
+    @Test
     void newConnectionModeMakesAHandshakePerRequest() throws Exception {
-        TargetSession session = direct(SECRET);
+        TargetSession session = direct();
         Tally t = new RequestLoopScenario("nc", Mode.NEW_CONNECTION, 2, Duration.ZERO, Duration.ZERO,
                 Duration.ofMillis(500)).run(session, true);
         assertThat(t.errors()).isZero();
@@ -98,7 +115,7 @@ class ScenariosTest {
 
     @Test
     void uploadAndDownloadMoveEveryByte() throws Exception {
-        TargetSession session = direct(SECRET);
+        TargetSession session = direct();
         Tally up = new TransferScenario("up", Direction.UPLOAD, 1_000_003).run(session, true);
         assertThat(up.errors()).as(up.firstError()).isZero();
         assertThat(up.bytes()).isEqualTo(1_000_003);
@@ -110,7 +127,7 @@ class ScenariosTest {
 
     @Test
     void pacedEventsArriveAsSentAndTheRateIsMeasured() throws Exception {
-        TargetSession session = direct(SECRET);
+        TargetSession session = direct();
         Tally first = SseScenario.firstEvent("sse", 3).run(session, true);
         assertThat(first.errors()).as(first.firstError()).isZero();
         assertThat(first.streams()).isEqualTo(3);

@@ -1,6 +1,7 @@
 package io.credproxy.bench.scenario;
 
 import io.credproxy.bench.BenchClients;
+import io.credproxy.bench.ExpectedAuth;
 import io.credproxy.bench.ProxyMeter;
 import io.credproxy.bench.Tally;
 import io.credproxy.bench.TargetSession;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSession;
 
@@ -28,7 +30,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Workers run a warm-up first (not measured: connections open, JIT compiles), then the measured
  * window. A request counts when it started inside the window; the window's length is taken up to
- * the last such request's end.
+ * the last such request's end. Warm-up ends no earlier than every worker's first answer.
  */
 public final class RequestLoopScenario implements Scenario {
     public enum Mode { KEEP_ALIVE, NEW_CONNECTION }
@@ -39,6 +41,9 @@ public final class RequestLoopScenario implements Scenario {
     private final Duration firstWarmup;
     private final Duration warmup;
     private final Duration measure;
+
+    /** Longest wait for every worker's first answer before measuring anyway. */
+    private static final Duration WARMUP_LIMIT = Duration.ofSeconds(60);
 
     public RequestLoopScenario(String id, Mode mode, int concurrency, Duration firstWarmup, Duration warmup, Duration measure) {
         this.id = id;
@@ -75,29 +80,30 @@ public final class RequestLoopScenario implements Scenario {
                 .timeout(Duration.ofSeconds(60))
                 .build();
         HttpClient shared = mode == Mode.KEEP_ALIVE ? session.clients().pooled() : null;
-        long start = System.nanoTime();
-        long measureStart = start + (firstRound ? firstWarmup : warmup).toNanos();
-        long measureEnd = measureStart + measure.toNanos();
-        AtomicLong lastEnd = new AtomicLong(measureStart);
-        List<Tally> tallies = new ArrayList<>();
-        List<Thread> workers = new ArrayList<>();
+        Window window = new Window();
+        CountDownLatch warmedUp = new CountDownLatch(concurrency);
         CountDownLatch done = new CountDownLatch(concurrency);
+        List<Tally> tallies = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             Tally tally = new Tally();
             tallies.add(tally);
             Thread worker = new Thread(() -> {
                 try {
-                    loop(session, shared, request, measureStart, measureEnd, lastEnd, tally);
+                    loop(session, shared, request, window, warmedUp, tally);
                 } finally {
                     done.countDown();
                 }
             }, id + "-" + i);
             worker.setDaemon(true);
-            workers.add(worker);
+            worker.start();
         }
-        workers.forEach(Thread::start);
-        sleepUntil(measureStart);
+        // Warm up for the given time, and at least until every worker has a finished request: then
+        // every connection is open and the window measures steady state, however slow the start.
+        long warmupEnd = System.nanoTime() + (firstRound ? firstWarmup : warmup).toNanos();
+        warmedUp.await(WARMUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        sleepUntil(warmupEnd);
         ProxyMeter meter = session.startMeter();
+        window.open(measure);
         done.await();
         ProxyMeter.Usage usage = meter.stop();
         if (shared != null) {
@@ -105,23 +111,46 @@ public final class RequestLoopScenario implements Scenario {
         }
         Tally result = new Tally();
         tallies.forEach(result::add);
-        result.addElapsed(lastEnd.get() - measureStart);
+        result.addElapsed(window.length());
         result.addUsage(usage);
         return result;
     }
 
-    private void loop(TargetSession session, HttpClient shared, HttpRequest request,
-            long measureStart, long measureEnd, AtomicLong lastEnd, Tally tally) {
+    /** The measured interval, opened by the runner once warm-up is over; workers read it. */
+    private static final class Window {
+        private volatile long start = Long.MAX_VALUE;
+        private volatile long end = Long.MAX_VALUE;
+        private final AtomicLong lastEnd = new AtomicLong();
+
+        void open(Duration length) {
+            long now = System.nanoTime();
+            lastEnd.set(now);
+            end = now + length.toNanos();
+            start = now;
+        }
+
+        long length() {
+            return start == Long.MAX_VALUE ? 0 : lastEnd.get() - start;
+        }
+    }
+
+    private void loop(TargetSession session, HttpClient shared, HttpRequest request, Window window,
+            CountDownLatch warmedUp, Tally tally) {
+        boolean first = true;
         while (true) {
             long t0 = System.nanoTime();
-            if (t0 >= measureEnd) {
+            if (t0 >= window.end) {
                 return;
             }
             String error = once(session, shared, request);
             long t1 = System.nanoTime();
-            if (t0 >= measureStart) {
+            if (t0 >= window.start) {
                 tally.record(t1 - t0, error);
-                lastEnd.accumulateAndGet(t1, Math::max);
+                window.lastEnd.accumulateAndGet(t1, Math::max);
+            }
+            if (first) {
+                first = false;
+                warmedUp.countDown();
             }
         }
     }
@@ -134,7 +163,7 @@ public final class RequestLoopScenario implements Scenario {
             if (response.statusCode() != 200) {
                 return "status " + response.statusCode();
             }
-            String mismatch = session.auth().mismatch(response.body());
+            String mismatch = ExpectedAuth.mismatch(response.body());
             if (mismatch != null) {
                 return mismatch;
             }
@@ -145,7 +174,7 @@ public final class RequestLoopScenario implements Scenario {
                 }
             }
             return null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,8 @@
 package io.credproxy.bench.scenario;
 
+import io.credproxy.bench.AuthVerdict;
 import io.credproxy.bench.BenchClients;
-import io.credproxy.bench.Endpoints;
+import io.credproxy.bench.ExpectedAuth;
 import io.credproxy.bench.ProxyMeter;
 import io.credproxy.bench.Tally;
 import io.credproxy.bench.TargetSession;
@@ -103,7 +104,7 @@ public final class SseScenario implements Scenario {
                 if (response.statusCode() != 200) {
                     error = "status " + response.statusCode();
                 } else {
-                    error = session.auth().mismatch(response.headers().firstValue(Endpoints.SEEN_AUTH_HEADER).orElse(null));
+                    error = ExpectedAuth.mismatch(response.headers().firstValue(AuthVerdict.HEADER).orElse(null));
                 }
                 for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
                     if (!it.next().startsWith("data:")) {

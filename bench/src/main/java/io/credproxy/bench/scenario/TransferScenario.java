@@ -1,7 +1,8 @@
 package io.credproxy.bench.scenario;
 
+import io.credproxy.bench.AuthVerdict;
 import io.credproxy.bench.BenchClients;
-import io.credproxy.bench.Endpoints;
+import io.credproxy.bench.ExpectedAuth;
 import io.credproxy.bench.ProxyMeter;
 import io.credproxy.bench.Tally;
 import io.credproxy.bench.TargetSession;
@@ -110,7 +111,7 @@ public final class TransferScenario implements Scenario {
         if (response.statusCode() != 200) {
             return "status " + response.statusCode();
         }
-        String mismatch = session.auth().mismatch(response.headers().firstValue(Endpoints.SEEN_AUTH_HEADER).orElse(null));
+        String mismatch = ExpectedAuth.mismatch(response.headers().firstValue(AuthVerdict.HEADER).orElse(null));
         if (mismatch != null) {
             return mismatch;
         }
@@ -137,7 +138,7 @@ public final class TransferScenario implements Scenario {
         if (response.statusCode() != 200) {
             return "status " + response.statusCode();
         }
-        String mismatch = session.auth().mismatch(response.headers().firstValue(Endpoints.SEEN_AUTH_HEADER).orElse(null));
+        String mismatch = ExpectedAuth.mismatch(response.headers().firstValue(AuthVerdict.HEADER).orElse(null));
         if (mismatch != null) {
             return mismatch;
         }

@@ -1,5 +1,6 @@
 package io.credproxy.bench.upstream;
 
+import io.credproxy.bench.ExpectedAuth;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -14,14 +15,15 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The benchmark's own HTTPS upstream for what nginx cannot do: server-sent events and counting an
  * uploaded body. Also answers {@code /echo} and {@code /download?bytes=N}, so tests can use it alone.
  *
- * <p>One event-loop thread, like the one nginx worker. Every answer carries the
- * {@code Authorization} the request arrived with ({@code X-Seen-Auth}; the body of {@code /echo}),
+ * <p>One event-loop thread, like the one nginx worker. Every answer carries the upstream's
+ * {@link io.credproxy.bench.AuthVerdict} on the {@code Authorization} the request arrived with,
  * which is how the load generator checks the proxy's injection.
  */
 public final class BenchUpstream implements AutoCloseable {
@@ -34,7 +36,7 @@ public final class BenchUpstream implements AutoCloseable {
     }
 
     /** Starts on {@code host:port} (port 0: any free port). */
-    public static BenchUpstream start(String host, int port, SslContext tls) throws InterruptedException {
+    public static BenchUpstream start(String host, int port, SslContext tls, ExpectedAuth expected) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel server = new ServerBootstrap()
@@ -47,7 +49,7 @@ public final class BenchUpstream implements AutoCloseable {
                                     tls.newHandler(ch.alloc()),
                                     new HttpServerCodec(),
                                     new HttpServerKeepAliveHandler(),
-                                    new BenchUpstreamHandler());
+                                    new BenchUpstreamHandler(expected));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -68,14 +70,15 @@ public final class BenchUpstream implements AutoCloseable {
         group.shutdownGracefully().syncUninterruptibly();
     }
 
-    /** {@code BenchUpstream HOST PORT CERT.pem KEY.pem}: serves until killed. */
+    /** {@code BenchUpstream HOST PORT CERT.pem KEY.pem SECRETS_ENV NAME}: serves until killed. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: BenchUpstream HOST PORT CERT.pem KEY.pem (PKCS#8)");
+        if (args.length != 6) {
+            System.err.println("usage: BenchUpstream HOST PORT CERT.pem KEY.pem(PKCS#8) SECRETS_ENV SECRET_NAME");
             System.exit(2);
         }
         SslContext tls = SslContextBuilder.forServer(new File(args[2]), new File(args[3])).build();
-        BenchUpstream upstream = start(args[0], Integer.parseInt(args[1]), tls);
+        ExpectedAuth expected = ExpectedAuth.fromEnvFile(Path.of(args[4]), args[5]);
+        BenchUpstream upstream = start(args[0], Integer.parseInt(args[1]), tls, expected);
         System.out.println("bench upstream listening on " + args[0] + ":" + upstream.port());
         new CountDownLatch(1).await();
     }

@@ -1,5 +1,7 @@
 package io.credproxy.bench.upstream;
 
+import io.credproxy.bench.AuthVerdict;
+import io.credproxy.bench.ExpectedAuth;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,29 +26,34 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Routes one connection's requests: {@code /echo}, {@code /upload}, {@code /download}, {@code /sse}.
+ * Routes one connection's requests: {@code /echo}, {@code /upload}, {@code /download}, {@code /sse};
+ * every answer carries the {@link AuthVerdict} on the request's {@code Authorization}.
  *
  * <p>Request bodies are counted and released as they arrive, never kept. Streamed answers go out
  * through a {@link ChunkPump}, which writes only while the channel is writable.
  */
 final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject> {
-    static final String SEEN_AUTH = "X-Seen-Auth";
     private static final int BLOCK = 64 * 1024;
 
+    private final ExpectedAuth expected;
     private String path;
-    private String auth;
+    private String verdict;
     private long uploaded;
     private ChunkPump pump;
+
+    BenchUpstreamHandler(ExpectedAuth expected) {
+        this.expected = expected;
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         if (msg instanceof HttpRequest request) {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             path = uri.path();
-            auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+            verdict = expected.verdictOn(request.headers().get(HttpHeaderNames.AUTHORIZATION));
             uploaded = 0;
             switch (path) {
-                case "/echo" -> full(ctx, HttpResponseStatus.OK, auth);
+                case "/echo" -> full(ctx, HttpResponseStatus.OK, verdict);
                 case "/download" -> download(ctx, longParam(uri, "bytes", 0));
                 case "/sse" -> sse(ctx, (int) longParam(uri, "events", 3), longParam(uri, "intervalMs", 0));
                 case "/upload" -> { } // answered at the end of the body
@@ -65,7 +72,7 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .set(SEEN_AUTH, auth)
+                .set(AuthVerdict.HEADER, verdict)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         ctx.writeAndFlush(response);
     }
@@ -74,7 +81,7 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
-                .set(SEEN_AUTH, auth);
+                .set(AuthVerdict.HEADER, verdict);
         HttpUtil.setContentLength(response, bytes);
         ctx.write(response);
         long[] left = {bytes};
@@ -96,7 +103,7 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .set(SEEN_AUTH, auth);
+                .set(AuthVerdict.HEADER, verdict);
         HttpUtil.setTransferEncodingChunked(response, true);
         ctx.write(response);
         int[] sent = {0};
