@@ -65,7 +65,8 @@ public final class ServerSslContexts {
 
     private static SslContext build(IssuedCertificate issued) {
         try {
-            return SslContextBuilder.forServer(issued.key(), issued.chain())
+            // The key manager takes the key directly: no key store, no password hashing (see LeafKeyManager).
+            return SslContextBuilder.forServer(new LeafKeyManager(issued))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(
                             ApplicationProtocolConfig.Protocol.ALPN,
