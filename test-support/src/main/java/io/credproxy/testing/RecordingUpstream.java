@@ -35,6 +35,9 @@ import javax.net.ssl.SSLSession;
  *   <li>{@code /sse?events=N&intervalMs=M}: a {@code text/event-stream} of N events, M ms apart;
  *   <li>{@code /bytes?n=N}: a body of N bytes, streamed;
  *   <li>{@code /status/CODE}: an empty response with that status;
+ *   <li>{@code /delay?ms=N}: waits N ms before answering like the echo below (response timeouts);
+ *   <li>{@code /reflect-header/NAME}: 200 with the request's NAME header values copied into the
+ *       response header {@code X-Reflected} (an upstream that echoes a credential back);
  *   <li>anything else: 200 {@code text/plain} echoing method, URI and the count of body bytes read
  *       (request bodies are read and counted, never kept whole).
  * </ul>
@@ -97,9 +100,18 @@ public final class RecordingUpstream implements AutoCloseable {
                 sse(exchange, intParam(query, "events", 3), intParam(query, "intervalMs", 50));
             } else if (path.equals("/bytes")) {
                 bytes(exchange, Long.parseLong(query.getOrDefault("n", "0")));
+            } else if (path.startsWith("/reflect-header/")) {
+                List<String> values = exchange.getRequestHeaders().get(path.substring("/reflect-header/".length()));
+                if (values != null) {
+                    exchange.getResponseHeaders().put("X-Reflected", new ArrayList<>(values));
+                }
+                exchange.sendResponseHeaders(200, -1);
             } else if (path.startsWith("/status/")) {
                 exchange.sendResponseHeaders(Integer.parseInt(path.substring("/status/".length())), -1);
             } else {
+                if (path.equals("/delay")) {
+                    sleep(intParam(query, "ms", 1000));
+                }
                 byte[] body = (exchange.getRequestMethod() + " " + uri.getRawPath() + " body=" + bodyBytes + "\n")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");

@@ -80,7 +80,8 @@ public final class ConfigLoader {
         String auditLog = root.hasNonNull("audit_log") ? resolvePath(base, text(root, "audit_log")) : null;
         UpstreamConfig upstream = upstream(root.get("upstream"), base);
         List<Rule> rules = rules(root.get("rules"));
-        if (listen.equals(admin)) {
+        // Port 0 means "any free port" for each, so two zero ports never collide.
+        if (listen.equals(admin) && listen.port() != 0) {
             throw new ConfigException("listen and admin are the same address " + listen);
         }
         return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules);

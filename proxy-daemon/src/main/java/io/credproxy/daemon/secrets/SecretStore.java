@@ -1,5 +1,6 @@
 package io.credproxy.daemon.secrets;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.credproxy.daemon.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,9 @@ import java.util.Set;
  *
  * <p>Two sources: a plain path, or {@code systemd-credential:NAME}, which reads
  * {@code $CREDENTIALS_DIRECTORY/NAME} as systemd's {@code LoadCredential=} provides it. Either way
- * the file must be a regular file that neither group nor others can read or write: a secrets file
- * others can read is already leaked, so the daemon refuses to start rather than hide that.
+ * the file must be a regular file that neither group nor others can read or write, owned by the user
+ * the daemon runs as (or root): a secrets file others can read is already leaked, so the daemon
+ * refuses to start rather than hide that.
  */
 public final class SecretStore {
     public static final String SYSTEMD_CREDENTIAL_PREFIX = "systemd-credential:";
@@ -70,11 +72,19 @@ public final class SecretStore {
     }
 
     /**
-     * Refuses a file that is missing, not regular, or open to group or others.
+     * Refuses a file that is missing, not regular, open to group or others, or owned by another user.
+     *
+     * <p>The owner must be the user this process runs as, or root: any other owner can change the
+     * file's mode or contents at will, so the mode bits would prove nothing.
      *
      * @throws ConfigException naming the file and the problem
      */
     public static void checkSafe(Path file) throws ConfigException {
+        checkSafe(file, new UnixSystem().getUid(), System.getProperty("user.name"));
+    }
+
+    /** {@link #checkSafe(Path)} for a given current user, so tests need not switch users. */
+    static void checkSafe(Path file, long currentUid, String currentUser) throws ConfigException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new ConfigException("secrets file " + file + " does not exist");
         }
@@ -92,6 +102,18 @@ public final class SecretStore {
                 throw new ConfigException("secrets file " + file + " is open to group or others (mode "
                         + modeString(permissions) + "); run: chmod 600 " + file);
             }
+        }
+        long ownerUid;
+        String ownerName;
+        try {
+            ownerUid = ((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+            ownerName = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (UnsupportedOperationException | IOException e) {
+            throw new ConfigException("secrets file " + file + ": cannot read its owner (" + e.getClass().getSimpleName() + ")");
+        }
+        if (ownerUid != currentUid && ownerUid != 0) {
+            throw new ConfigException("secrets file " + file + " is owned by " + ownerName + ", not by " + currentUser
+                    + " (the user this runs as) or root; run: chown " + currentUser + " " + file);
         }
         if (!Files.isReadable(file)) {
             throw new ConfigException("secrets file " + file + " is not readable by this user");

@@ -1,0 +1,184 @@
+package io.credproxy.daemon;
+
+import io.credproxy.daemon.admin.AdminRouter;
+import io.credproxy.daemon.admin.AdminServer;
+import io.credproxy.daemon.admin.CaCertificateEndpoint;
+import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.rules.PolicyHolder;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.daemon.server.ProxyContext;
+import io.credproxy.daemon.server.ProxyServer;
+import io.credproxy.daemon.server.ProxyStats;
+import io.credproxy.daemon.server.Transport;
+import io.credproxy.daemon.server.UpstreamConnector;
+import io.credproxy.daemon.tls.CertificateAuthority;
+import io.credproxy.daemon.tls.LeafCertificateFactory;
+import io.credproxy.daemon.tls.ServerSslContexts;
+import io.credproxy.daemon.tls.UpstreamTrust;
+import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.protocol.rules.Rule;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running credproxy daemon: the proxy port and the admin port, started from a configuration.
+ *
+ * <p>This is the one entry point the CLI and other modules' tests use:
+ * <pre>{@code
+ * try (Daemon daemon = Daemon.start(config, DaemonOptions.defaults().withAuditSink(sink))) {
+ *     InetSocketAddress proxy = daemon.proxyAddress();   // port 0 in the config = ephemeral
+ *     ...
+ * }
+ * }</pre>
+ * {@link #start} does everything that can refuse before binding (secrets file safety, missing
+ * secrets, CA, extra CAs), then binds; any refusal is a {@link ConfigException} with a one-line
+ * message and nothing is left running.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final ProxyConfig config;
+    private final PolicyHolder policyHolder;
+    private final CertificateAuthority ca;
+    private final ServerSslContexts serverContexts;
+    private final ProxyStats stats;
+    private final AdminRouter adminRouter;
+    private final Transport transport;
+    private final UpstreamConnector connector;
+    private final ProxyServer proxy;
+    private final AdminServer admin;
+
+    private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca, ServerSslContexts serverContexts,
+            ProxyStats stats, AdminRouter adminRouter, Transport transport, UpstreamConnector connector, ProxyServer proxy,
+            AdminServer admin) {
+        this.config = config;
+        this.policyHolder = policyHolder;
+        this.ca = ca;
+        this.serverContexts = serverContexts;
+        this.stats = stats;
+        this.adminRouter = adminRouter;
+        this.transport = transport;
+        this.connector = connector;
+        this.proxy = proxy;
+        this.admin = admin;
+    }
+
+    /** Starts with {@link DaemonOptions#defaults()}. */
+    public static Daemon start(ProxyConfig config) throws ConfigException {
+        return start(config, DaemonOptions.defaults());
+    }
+
+    /**
+     * Loads the secrets and the CA, builds the policy, and binds the proxy and admin ports.
+     *
+     * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule
+     *     naming a missing secret, an unusable CA or extra CA, a port in use
+     */
+    public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
+        Secrets secrets = options.secretStore().load(config.secrets());
+        Policy policy = Policy.resolve(config.rules(), secrets);
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
+        SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
+        ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
+        PolicyHolder policyHolder = new PolicyHolder(policy);
+        ProxyStats stats = new ProxyStats();
+
+        AdminRouter router = new AdminRouter()
+                .register("GET", "/ca.pem", new CaCertificateEndpoint(ca.certificatePem()))
+                .register("GET", "/healthz", new HealthEndpoint());
+        for (DaemonOptions.AdminRoute route : options.adminEndpoints()) {
+            router.register(route.method(), route.path(), route.endpoint());
+        }
+
+        Transport transport = new Transport(options.workerThreads());
+        UpstreamConnector connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), stats);
+        AuditRecorder audit = new AuditRecorder(options.auditSink());
+        ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit), audit,
+                config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), stats);
+        ProxyServer proxy = null;
+        try {
+            proxy = ProxyServer.start(transport, config.listen(), context);
+            AdminServer admin = AdminServer.start(transport, config.admin(), router);
+            Daemon daemon = new Daemon(config, policyHolder, ca, serverContexts, stats, router, transport, connector, proxy, admin);
+            daemon.logStarted();
+            return daemon;
+        } catch (ConfigException | RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
+            connector.close();
+            transport.close();
+            throw e;
+        }
+    }
+
+    private void logStarted() {
+        List<String> rules = new ArrayList<>();
+        for (Rule rule : config.rules()) {
+            rules.add(rule.destination() + " " + rule.secretNames());
+        }
+        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}", describe(proxyAddress()),
+                describe(adminAddress()), rules.size(), rules, Path.of(config.caDir(), CertificateAuthority.CERT_FILE));
+    }
+
+    private static String describe(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** Where the proxy listens (the real port when the config said 0). */
+    public InetSocketAddress proxyAddress() {
+        return proxy.address();
+    }
+
+    /** Where the admin endpoint listens (the real port when the config said 0). */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    /** The policy in force; {@link PolicyHolder#swap} replaces it for new requests and tunnels. */
+    public PolicyHolder policyHolder() {
+        return policyHolder;
+    }
+
+    /** The admin routes; endpoints registered here are served at once. */
+    public AdminRouter adminRouter() {
+        return adminRouter;
+    }
+
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    /** The per-host leaf certificate cache (size and mint count, for metrics). */
+    public ServerSslContexts serverSslContexts() {
+        return serverContexts;
+    }
+
+    /** Live connection counts, for metrics. */
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, closes every connection and releases the threads. */
+    @Override
+    public void close() {
+        proxy.close();
+        admin.close();
+        connector.close();
+        transport.close();
+        LOG.info("credproxy stopped");
+    }
+}

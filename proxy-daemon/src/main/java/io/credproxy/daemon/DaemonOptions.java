@@ -1,0 +1,68 @@
+package io.credproxy.daemon;
+
+import io.credproxy.daemon.admin.AdminEndpoint;
+import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.secrets.SecretStore;
+import io.credproxy.daemon.server.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@link Daemon#start} wires the daemon, besides its configuration.
+ *
+ * @param auditSink receives one event per request and per tunnel (default: discards them)
+ * @param secretStore reads the secrets source (default: the process environment for
+ *     {@code systemd-credential:})
+ * @param workerThreads network event loops (default: one per core)
+ * @param maxCachedHosts leaf certificates kept for intercepted hosts
+ * @param adminEndpoints extra admin endpoints, registered at start
+ */
+public record DaemonOptions(
+        AuditSink auditSink,
+        SecretStore secretStore,
+        int workerThreads,
+        int maxCachedHosts,
+        List<AdminRoute> adminEndpoints) {
+
+    public static final int DEFAULT_MAX_CACHED_HOSTS = 1024;
+
+    /** An admin endpoint to register: method, exact path, endpoint. */
+    public record AdminRoute(String method, String path, AdminEndpoint endpoint) {}
+
+    public DaemonOptions {
+        Objects.requireNonNull(auditSink, "auditSink");
+        Objects.requireNonNull(secretStore, "secretStore");
+        if (workerThreads < 1 || maxCachedHosts < 1) {
+            throw new IllegalArgumentException("workerThreads and maxCachedHosts must be positive");
+        }
+        adminEndpoints = List.copyOf(adminEndpoints);
+    }
+
+    public static DaemonOptions defaults() {
+        return new DaemonOptions(AuditSink.discarding(), new SecretStore(), Transport.defaultWorkerThreads(),
+                DEFAULT_MAX_CACHED_HOSTS, List.of());
+    }
+
+    public DaemonOptions withAuditSink(AuditSink sink) {
+        return new DaemonOptions(sink, secretStore, workerThreads, maxCachedHosts, adminEndpoints);
+    }
+
+    public DaemonOptions withSecretStore(SecretStore store) {
+        return new DaemonOptions(auditSink, store, workerThreads, maxCachedHosts, adminEndpoints);
+    }
+
+    public DaemonOptions withWorkerThreads(int threads) {
+        return new DaemonOptions(auditSink, secretStore, threads, maxCachedHosts, adminEndpoints);
+    }
+
+    public DaemonOptions withMaxCachedHosts(int hosts) {
+        return new DaemonOptions(auditSink, secretStore, workerThreads, hosts, adminEndpoints);
+    }
+
+    public DaemonOptions withAdminEndpoint(String method, String path, AdminEndpoint endpoint) {
+        List<AdminRoute> routes = new ArrayList<>(adminEndpoints);
+        routes.add(new AdminRoute(method, path, endpoint));
+        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, routes);
+    }
+}

@@ -1,0 +1,122 @@
+package io.credproxy.daemon.admin;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one admin request at a time per connection: routes it, runs the endpoint on the admin
+ * executor, writes the answer.
+ */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+
+    private final AdminRouter router;
+    private final Executor executor;
+
+    AdminHandler(AdminRouter router, Executor executor) {
+        this.router = router;
+        this.executor = executor;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure()) {
+            write(ctx, AdminResponse.text(400, "bad request\n"), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        AdminRouter.Route route = router.route(request.method().name(), uri.path());
+        if (route.endpoint() == null) {
+            if (route.allowed().isEmpty()) {
+                write(ctx, AdminResponse.text(404, "not found\n"), keepAlive);
+            } else {
+                write(ctx, new AdminResponse(405, AdminResponse.TEXT, "method not allowed\n".getBytes(StandardCharsets.UTF_8),
+                        Map.of("Allow", String.join(", ", route.allowed()))), keepAlive);
+            }
+            return;
+        }
+        AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), uri.parameters(),
+                headers(request), ByteBufUtil.getBytes(request.content()), remote(ctx));
+        AdminEndpoint endpoint = route.endpoint();
+        try {
+            executor.execute(() -> {
+                AdminResponse response;
+                try {
+                    response = endpoint.handle(adminRequest);
+                    if (response == null) {
+                        throw new IllegalStateException("endpoint returned no response");
+                    }
+                } catch (Exception | Error e) {
+                    // The class only: an endpoint's exception message is not for the client or the log.
+                    LOG.warn("admin endpoint {} {} failed: {}", adminRequest.method(), adminRequest.path(), e.getClass().getName());
+                    response = AdminResponse.text(500, "internal error\n");
+                }
+                AdminResponse r = response;
+                ctx.executor().execute(() -> write(ctx, r, keepAlive));
+            });
+        } catch (RejectedExecutionException e) {
+            write(ctx, AdminResponse.text(503, "shutting down\n"), false);
+        }
+    }
+
+    private static Map<String, List<String>> headers(FullHttpRequest request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : request.headers()) {
+            out.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());
+        }
+        return out;
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        out.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        response.headers().forEach((name, value) -> out.headers().set(name, value));
+        if (!keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var written = ctx.writeAndFlush(out);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("admin connection failed: {}", cause.getClass().getName());
+        ctx.close();
+    }
+}

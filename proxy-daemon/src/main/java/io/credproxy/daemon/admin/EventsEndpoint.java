@@ -1,0 +1,123 @@
+package io.credproxy.daemon.admin;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.protocol.wire.AgentEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code POST /events}: a batch of agent events, a JSON array as written by
+ * {@link io.credproxy.protocol.wire.AgentEventJson}.
+ *
+ * <p>Answers 202 {@code {"accepted":N}} and hands every event to the sink; a body over
+ * {@value #MAX_BODY_BYTES} bytes gets 413; anything that is not an array of valid events gets 400
+ * with a short reason naming the first bad event, and then <em>no</em> event of the batch is
+ * recorded. The events come from a semi-trusted process: {@link AgentEvent} bounds and sanitises
+ * their text, the redactor takes out any secret value, and an event without a time gets the time it
+ * arrived.
+ */
+public final class EventsEndpoint implements Endpoint {
+    /** The largest body accepted; the admin server should cap its request aggregation at this. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final int MAX_REASON = 160;
+
+    private final AgentEventSink sink;
+    private final UnaryOperator<String> redactor;
+    private final Clock clock;
+    private final ObjectMapper json = ReportJson.newMapper();
+
+    /**
+     * @param sink receives the events (the daemon's composite sink)
+     * @param redactor applied to the events' text fields ({@code Redactor::redact})
+     */
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor) {
+        this(sink, redactor, Clock.systemUTC());
+    }
+
+    @Override
+    public EndpointResponse handle(EndpointRequest request) {
+        if (!request.method().equals("POST")) {
+            return EndpointResponse.methodNotAllowed("POST");
+        }
+        byte[] body = request.body();
+        if (body.length > MAX_BODY_BYTES) {
+            return EndpointResponse.text(413, "body too large: at most " + MAX_BODY_BYTES + " bytes per batch");
+        }
+        if (body.length == 0) {
+            return EndpointResponse.text(400, "empty body: expected a JSON array of events");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            return EndpointResponse.text(400, "not valid JSON" + where);
+        } catch (java.io.IOException e) {
+            return EndpointResponse.text(400, "cannot read the body");
+        }
+        if (root == null || !root.isArray()) {
+            return EndpointResponse.text(400, "expected a JSON array of events");
+        }
+        List<AgentEvent> events = new ArrayList<>(root.size());
+        long now = clock.millis();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode node = root.get(i);
+            if (!node.isObject()) {
+                return EndpointResponse.text(400, "event " + i + ": expected a JSON object");
+            }
+            if (!node.hasNonNull("kind")) {
+                return EndpointResponse.text(400, "event " + i + ": missing 'kind'");
+            }
+            AgentEvent e;
+            try {
+                e = json.treeToValue(node, AgentEvent.class);
+            } catch (JacksonException | IllegalArgumentException ex) {
+                return EndpointResponse.text(400, "event " + i + ": " + reason(ex));
+            }
+            events.add(new AgentEvent(e.kind(), e.timeMillis() > 0 ? e.timeMillis() : now, redactor.apply(e.app()),
+                    redactor.apply(e.client()), redactor.apply(e.host()), e.port(), redactor.apply(e.frame())));
+        }
+        for (AgentEvent e : events) {
+            sink.recordAgentEvent(e);
+        }
+        return EndpointResponse.json(202, ("{\"accepted\":" + events.size() + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A one-line reason without Jackson's source excerpt and reference chain. */
+    private static String reason(Exception e) {
+        Throwable t = e;
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            t = e.getCause(); // the record constructor's own message
+        }
+        String message = t instanceof JsonMappingException m ? m.getOriginalMessage() : t.getMessage();
+        if (message == null) {
+            message = t.getClass().getSimpleName();
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < message.length() && out.length() < MAX_REASON; i++) {
+            char c = message.charAt(i);
+            if (c == '\n' || c == '\r') {
+                break;
+            }
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.toString();
+    }
+}

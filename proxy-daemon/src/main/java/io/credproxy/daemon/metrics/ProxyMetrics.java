@@ -1,0 +1,177 @@
+package io.credproxy.daemon.metrics;
+
+import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.wire.AgentEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's metrics, on a Micrometer Prometheus registry; {@link #scrape()} is the body of
+ * {@code GET /metrics}.
+ *
+ * <p>As an {@link AuditSink} it counts every request and tunnel by app, host, decision and status,
+ * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind. The
+ * server reports connections through {@link #connectionOpened()} / {@link #connectionClosed()} and
+ * failures outside a request through {@link #recordError(String)}; the certificate cache size and
+ * the audit log's drop count are read when scraped. App, host and error-kind labels are capped
+ * (later values become {@code other}) so a client cannot grow the series without limit. All methods
+ * are cheap, thread-safe and never throw on bad input.
+ *
+ * <p>Series (Prometheus names): {@code credproxy_requests_total{app,host,decision,status}},
+ * {@code credproxy_bytes_total{app,direction}}, {@code credproxy_agent_events_total{app,kind}},
+ * {@code credproxy_connections_active}, {@code credproxy_certificate_cache_size},
+ * {@code credproxy_errors_total{kind}}, {@code credproxy_audit_dropped_total}, plus JVM memory,
+ * thread and uptime series.
+ */
+public final class ProxyMetrics implements AuditSink, AgentEventSink {
+    /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final int DEFAULT_MAX_APPS = 100;
+    public static final int DEFAULT_MAX_HOSTS = 200;
+    private static final int MAX_ERROR_KINDS = 32;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final BoundedLabel apps;
+    private final BoundedLabel hosts;
+    private final BoundedLabel errorKinds = new BoundedLabel(MAX_ERROR_KINDS);
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final List<Object> keepAlive = new CopyOnWriteArrayList<>();
+
+    public ProxyMetrics() {
+        this(DEFAULT_MAX_APPS, DEFAULT_MAX_HOSTS);
+    }
+
+    /**
+     * @param maxApps distinct app label values before {@code other}
+     * @param maxHosts distinct host label values before {@code other}
+     */
+    public ProxyMetrics(int maxApps, int maxHosts) {
+        this.apps = new BoundedLabel(maxApps);
+        this.hosts = new BoundedLabel(maxHosts);
+        Gauge.builder("credproxy.connections.active", activeConnections, AtomicInteger::get)
+                .description("Client connections open to the proxy")
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+        if (event == null) {
+            return;
+        }
+        String app = apps.of(event.app());
+        Counter.builder("credproxy.requests")
+                .description("Requests and tunnels handled, by app, destination host, decision and status")
+                .tag("app", app)
+                .tag("host", hosts.of(event.host()))
+                .tag("decision", event.decision() == null ? BoundedLabel.NONE : event.decision().wireName())
+                .tag("status", status(event.status()))
+                .register(registry)
+                .increment();
+        bytes(app, "up", event.bytesUp());
+        bytes(app, "down", event.bytesDown());
+    }
+
+    @Override
+    public void recordAgentEvent(AgentEvent event) {
+        if (event == null) {
+            return;
+        }
+        Counter.builder("credproxy.agent.events")
+                .description("Events reported by agents: clients instrumented, raw sockets tunneled or blocked")
+                .tag("app", apps.of(event.app()))
+                .tag("kind", event.kind().wireName())
+                .register(registry)
+                .increment();
+    }
+
+    /** A client connection to the proxy was accepted. */
+    public void connectionOpened() {
+        activeConnections.incrementAndGet();
+    }
+
+    /** A client connection to the proxy was closed. */
+    public void connectionClosed() {
+        activeConnections.decrementAndGet();
+    }
+
+    /**
+     * Counts a failure outside a single request's audit event ({@code tls_handshake},
+     * {@code admin}, {@code audit_sink}, ...). Use a small fixed set of kinds.
+     */
+    public void recordError(String kind) {
+        Counter.builder("credproxy.errors")
+                .description("Failures by kind")
+                .tag("kind", errorKinds.of(kind))
+                .register(registry)
+                .increment();
+    }
+
+    /** Exports the leaf-certificate cache's size, read at each scrape. */
+    public void bindCertificateCacheSize(Supplier<? extends Number> size) {
+        Objects.requireNonNull(size, "size");
+        Gauge.builder("credproxy.certificate.cache.size", size, s -> value(s.get()))
+                .description("Leaf certificates cached for intercepted hosts")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Exports the audit log's count of dropped events ({@code auditLog::dropped}), read at each scrape. */
+    public void bindAuditDrops(LongSupplier dropped) {
+        Objects.requireNonNull(dropped, "dropped");
+        FunctionCounter.builder("credproxy.audit.dropped", dropped, LongSupplier::getAsLong)
+                .description("Audit events dropped because the audit queue was full")
+                .register(registry);
+        keepAlive.add(dropped); // function counters hold their object weakly; a lambda would be collected
+    }
+
+    /** The Prometheus text exposition of every metric; the body of {@code GET /metrics}. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The registry, for binding further meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private void bytes(String app, String direction, long n) {
+        if (n > 0) {
+            Counter.builder("credproxy.bytes")
+                    .description("Bytes relayed, by app and direction (up: towards the upstream)")
+                    .baseUnit("bytes")
+                    .tag("app", app)
+                    .tag("direction", direction)
+                    .register(registry)
+                    .increment(n);
+        }
+    }
+
+    private static String status(int status) {
+        if (status == 0) {
+            return "0";
+        }
+        return status >= 100 && status <= 599 ? Integer.toString(status) : BoundedLabel.OTHER;
+    }
+
+    private static double value(Number n) {
+        return n == null ? Double.NaN : n.doubleValue();
+    }
+}

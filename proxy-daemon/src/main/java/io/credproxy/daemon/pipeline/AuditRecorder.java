@@ -1,0 +1,102 @@
+package io.credproxy.daemon.pipeline;
+
+import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.report.Decision;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each finished request or tunnel to the {@link AuditSink} and writes its access-log line.
+ *
+ * <p>One line per request on the logger {@value #ACCESS_LOGGER}: app, client, method, scheme,
+ * host, port, path without query, decision, status, milliseconds, bytes, and the <em>names</em>
+ * of the secrets added. Paths and reasons pass through the policy's {@link Redactor} before they
+ * reach the event or the line (a client may have put a real secret in a path), and are cut to a
+ * printable, bounded length because they come from the client.
+ */
+public final class AuditRecorder {
+    public static final String ACCESS_LOGGER = "io.credproxy.access";
+    static final int MAX_PATH_LENGTH = 512;
+
+    private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
+    private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
+
+    private final AuditSink sink;
+
+    public AuditRecorder(AuditSink sink) {
+        this.sink = sink;
+    }
+
+    /** Records a finished request. */
+    public void record(Exchange exchange) {
+        Redactor redactor = exchange.policy().redactor();
+        record(new AuditEvent(exchange.startMillis(), exchange.app(), exchange.client(), exchange.method(),
+                exchange.scheme().wireName(), exchange.destination().host(), exchange.destination().port(),
+                safePath(exchange.path(), redactor), exchange.decision(), List.copyOf(exchange.secretNames()),
+                exchange.status(), exchange.bytesUp(), exchange.bytesDown(), exchange.elapsedMillis(),
+                exchange.reason() == null ? null : printable(redactor.redact(exchange.reason()), 200)));
+    }
+
+    /** Records an event built elsewhere (tunnels, connection-level errors); its texts must be safe already. */
+    public void record(AuditEvent event) {
+        try {
+            sink.record(event);
+        } catch (RuntimeException e) {
+            // The sink's contract is never to throw; if it does, the request is over anyway.
+            LOG.warn("audit sink failed: {}", e.getClass().getName());
+        }
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info(line(event));
+        }
+    }
+
+    static String line(AuditEvent e) {
+        StringBuilder out = new StringBuilder(160);
+        out.append("app=").append(e.app())
+                .append(" client=").append(e.client())
+                .append(' ').append(e.method())
+                .append(' ').append(e.scheme()).append("://").append(hostPort(e.host(), e.port()));
+        if (e.path() != null) {
+            out.append(e.path());
+        }
+        out.append(" decision=").append(e.decision().wireName())
+                .append(" status=").append(e.status())
+                .append(" ms=").append(e.durationMillis())
+                .append(" up=").append(e.bytesUp())
+                .append(" down=").append(e.bytesDown());
+        if (!e.secretNames().isEmpty()) {
+            out.append(" secrets=").append(String.join(",", e.secretNames()));
+        }
+        if (e.reason() != null && (e.decision() == Decision.DENIED || e.decision() == Decision.ERROR
+                || e.decision() == Decision.PASSTHROUGH)) {
+            out.append(" reason=\"").append(e.reason()).append('"');
+        }
+        return out.toString();
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The path, redacted, printable and bounded, for events and logs. */
+    public static String safePath(String path, Redactor redactor) {
+        return path == null ? null : printable(redactor.redact(path), MAX_PATH_LENGTH);
+    }
+
+    /** Replaces control and non-ASCII characters with '?' and cuts to {@code max} characters. */
+    public static String printable(String text, int max) {
+        int len = Math.min(text.length(), max);
+        StringBuilder out = new StringBuilder(len + 3);
+        for (int i = 0; i < len; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        if (text.length() > max) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+}

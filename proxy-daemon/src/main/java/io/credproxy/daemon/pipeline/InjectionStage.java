@@ -1,0 +1,110 @@
+package io.credproxy.daemon.pipeline;
+
+import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.protocol.report.Decision;
+import io.credproxy.protocol.rules.SecretTemplate;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adds the applicable rule's credentials to the request.
+ *
+ * <p>Placeholders ({@code substitute}) are replaced first, in the path, the query and every header
+ * value except Host; then each {@code headers} entry is set, replacing every copy the client sent
+ * in any spelling of the name (Netty's headers compare names case-insensitively). The order means
+ * a configured header is never rewritten by a substitution.
+ *
+ * <p>A value substituted into the URI is percent-encoded except for unreserved characters and
+ * {@code :}, so a value can never change the structure of the URL (add a path segment, a query
+ * parameter or a fragment). Telegram tokens ({@code 123:ABC-def}) pass unchanged.
+ */
+public final class InjectionStage implements Stage {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    @Override
+    public StageResult onRequest(Exchange exchange) {
+        ResolvedRule rule = exchange.rule();
+        if (rule == null) {
+            return StageResult.proceed();
+        }
+        HttpRequest request = exchange.request();
+        for (Map.Entry<String, String> e : rule.substitutions().entrySet()) {
+            if (substitute(request, e.getKey(), e.getValue())) {
+                exchange.addSecretNames(namesOf(rule.rule().substitute().get(e.getKey())));
+            }
+        }
+        HttpHeaders headers = request.headers();
+        for (Map.Entry<String, String> e : rule.headers().entrySet()) {
+            headers.set(e.getKey(), e.getValue());
+            exchange.addSecretNames(namesOf(rule.rule().headers().get(e.getKey())));
+        }
+        exchange.decision(exchange.secretNames().isEmpty() ? Decision.PASSTHROUGH : Decision.INJECTED);
+        return StageResult.proceed();
+    }
+
+    private static List<String> namesOf(SecretTemplate template) {
+        return template == null ? List.of() : List.copyOf(template.secretNames());
+    }
+
+    /** Replaces {@code placeholder} in the URI and header values; whether it occurred anywhere. */
+    static boolean substitute(HttpRequest request, String placeholder, String value) {
+        boolean used = false;
+        String uri = request.uri();
+        if (uri.contains(placeholder)) {
+            request.setUri(uri.replace(placeholder, encodeForUri(value)));
+            used = true;
+        }
+        HttpHeaders headers = request.headers();
+        for (String name : new ArrayList<>(headers.names())) {
+            if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                continue;
+            }
+            List<String> values = headers.getAll(name);
+            boolean hit = false;
+            List<String> replaced = new ArrayList<>(values.size());
+            for (String v : values) {
+                if (v.contains(placeholder)) {
+                    hit = true;
+                    replaced.add(v.replace(placeholder, value));
+                } else {
+                    replaced.add(v);
+                }
+            }
+            if (hit) {
+                headers.set(name, replaced);
+                used = true;
+            }
+        }
+        return used;
+    }
+
+    /** Percent-encodes everything but RFC 3986 unreserved characters and {@code :}. */
+    static String encodeForUri(String value) {
+        StringBuilder out = null;
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            boolean keep = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '-' || b == '.' || b == '_' || b == '~' || b == ':';
+            if (keep) {
+                if (out != null) {
+                    out.append((char) b);
+                }
+            } else {
+                if (out == null) {
+                    out = new StringBuilder(bytes.length + 16);
+                    for (int j = 0; j < i; j++) {
+                        out.append((char) bytes[j]);
+                    }
+                }
+                out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+            }
+        }
+        return out == null ? value : out.toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.credproxy.daemon.report;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Formatting shared by the table and HTML reports: times, byte sizes, safe text. */
+final class ReportText {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private ReportText() {}
+
+    /** A UTC time such as {@code 2026-01-01 10:00:00Z}; {@code -} for 0 (never). */
+    static String time(long millis) {
+        return millis <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** {@code 512 B}, {@code 1.5 KiB}, {@code 3.2 MiB}, ... */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /**
+     * Text from a semi-trusted process made safe for a terminal: control characters (which could
+     * carry escape sequences that rewrite the screen) become {@code ?}.
+     */
+    static String clean(String text) {
+        if (text == null) {
+            return "-";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean bad = Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT; // bidi overrides could reorder a line
+            if (bad && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '?' : c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /** Text escaped for HTML element content and quoted attribute values. */
+    static String html(String text) {
+        if (text == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return out.toString();
+    }
+}

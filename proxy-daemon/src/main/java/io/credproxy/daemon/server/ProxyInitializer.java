@@ -1,0 +1,38 @@
+package io.credproxy.daemon.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Builds the pipeline of a new client connection to the proxy port: the HTTP/1.1 codec and the
+ * {@link ForwardHandler}. Nothing else: what happens to requests is the handler's job.
+ */
+public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+    static final String CODEC = "client-codec";
+    static final String FORWARD = "client-forward";
+
+    private final ProxyContext proxy;
+
+    public ProxyInitializer(ProxyContext proxy) {
+        this.proxy = proxy;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        proxy.stats().clientOpened();
+        ch.closeFuture().addListener(f -> proxy.stats().clientClosed());
+        ch.pipeline()
+                .addLast(CODEC, HttpCodecs.server())
+                .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(describe(ch.remoteAddress()))));
+    }
+
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String ip = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,24 @@
+package io.credproxy.daemon.server;
+
+import io.netty.handler.codec.http.HttpContent;
+
+/**
+ * Takes the rest of one client request after its head: forwards it, discards it, or waits for its
+ * end before acting (CONNECT). {@link ForwardHandler} feeds the request's body here.
+ */
+interface RequestSink {
+    /** Starts work on the request whose head was just read. */
+    void start();
+
+    /** A piece of the body; ownership passes to the sink. */
+    void onContent(HttpContent content);
+
+    /** Whether the request's last content has arrived. */
+    boolean bodyComplete();
+
+    /** The client's channel became writable or unwritable; only a sink relaying a response cares. */
+    default void onClientWritabilityChanged() {}
+
+    /** The client went away; release everything. */
+    void onClientClosed();
+}

@@ -1,0 +1,99 @@
+package io.credproxy.daemon.admin;
+
+import static io.credproxy.daemon.testing.TestEvents.blocked;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.credproxy.protocol.wire.AgentEvent;
+import io.credproxy.protocol.wire.AgentEventJson;
+import io.credproxy.protocol.wire.AgentEventKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class EventsEndpointTest {
+    private final List<AgentEvent> received = new ArrayList<>();
+    private final EventsEndpoint endpoint = new EventsEndpoint(received::add, UnaryOperator.identity(),
+            Clock.fixed(Instant.ofEpochMilli(777), ZoneOffset.UTC));
+
+    @Test
+    void acceptsWhatTheAgentsJdkOnlyWriterProducesIncludingAwkwardText() {
+        List<AgentEvent> batch = List.of(
+                AgentEvent.instrumented(1, "tito", "okhttp"),
+                AgentEvent.socket(AgentEventKind.SOCKET_TUNNELED, 2, "tito", "java.net.Socket", "db.example", 5432,
+                        "com.example.Caf\u00e9$Inner.\"quoted\"\\back/slash \uD83D\uDE00 \u2028"),
+                blocked(3, "tito", "smtp.example", 25, "com.example.Mailer.send"));
+
+        EndpointResponse response = post(AgentEventJson.toJsonArray(batch));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.contentType()).isEqualTo("application/json");
+        assertThat(response.bodyText()).isEqualTo("{\"accepted\":3}");
+        assertThat(received).isEqualTo(batch);
+    }
+
+    @Test
+    void refusesBodiesOverOneMebibyteWith413() {
+        byte[] big = new byte[EventsEndpoint.MAX_BODY_BYTES + 1];
+        Arrays.fill(big, (byte) ' ');
+
+        EndpointResponse response = endpoint.handle(new EndpointRequest("POST", big));
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void answersBadInputWith400AndAShortReasonRecordingNothing() {
+        assertBad("", "empty body: expected a JSON array of events");
+        assertBad("[{\"kind\":", "not valid JSON at line 1");
+        assertBad("{\"kind\":\"instrumented\"}", "expected a JSON array of events");
+        assertBad("[1]", "event 0: expected a JSON object");
+        assertBad("[{\"kind\":\"instrumented\",\"app\":\"a\"},{\"app\":\"a\"}]", "event 1: missing 'kind'");
+        assertBad("[{\"kind\":\"teleported\",\"app\":\"a\"}]", "event 0: unknown AgentEventKind 'teleported'");
+        assertBad("[{\"kind\":\"socket_blocked\",\"app\":\"a\",\"port\":25}]", "event 0: socket_blocked event without a host");
+        assertBad("[{\"kind\":\"socket_blocked\",\"app\":\"a\",\"host\":\"h\",\"port\":99999}]", "event 0: port out of range 0-65535: 99999");
+        assertBad("[{\"kind\":\"instrumented\",\"timeMillis\":\"soon\"}]", "event 0: ");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void onlyPostIsAllowed() {
+        EndpointResponse response = endpoint.handle(EndpointRequest.get());
+
+        assertThat(response.status()).isEqualTo(405);
+        assertThat(response.allow()).isEqualTo("POST");
+    }
+
+    @Test
+    void stampsEventsWithoutATimeAndRedactsTheirText() {
+        EventsEndpoint redacting = new EventsEndpoint(received::add, s -> s == null ? null : s.replace("sekrit", "[redacted:K]"),
+                Clock.fixed(Instant.ofEpochMilli(777), ZoneOffset.UTC));
+
+        EndpointResponse response = redacting.handle(new EndpointRequest("POST",
+                "[{\"kind\":\"socket_blocked\",\"app\":\"a\",\"host\":\"h\",\"port\":1,\"frame\":\"X.sekrit\"}]"
+                        .getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(received).singleElement().satisfies(e -> {
+            assertThat(e.timeMillis()).isEqualTo(777);
+            assertThat(e.frame()).isEqualTo("X.[redacted:K]");
+        });
+    }
+
+    private void assertBad(String body, String reasonStart) {
+        EndpointResponse response = post(body);
+        assertThat(response.status()).as(body).isEqualTo(400);
+        assertThat(response.contentType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(response.bodyText()).as(body).startsWith(reasonStart).hasLineCount(1).hasSizeLessThan(200);
+    }
+
+    private EndpointResponse post(String body) {
+        return endpoint.handle(new EndpointRequest("POST", body.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,195 @@
+package io.credproxy.daemon.audit;
+
+import static io.credproxy.daemon.testing.TestEvents.blocked;
+import static io.credproxy.daemon.testing.TestEvents.injected;
+import static io.credproxy.daemon.testing.TestEvents.tunnel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.report.Decision;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+    private final ObjectMapper json = ReportJson.newMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesOneTypedJsonLinePerEventWithCamelCaseFieldsAndLowerCaseEnums() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(file, UnaryOperator.identity())) {
+            log.record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
+            log.record(tunnel(2000, "tito", "example.org", 443));
+            log.recordAgentEvent(blocked(3000, "tito", "evil.example", 25, "com.example.Mailer.send"));
+        }
+
+        List<JsonNode> lines = readLines(file);
+        assertThat(lines).hasSize(3);
+        JsonNode first = lines.get(0);
+        assertThat(first.fieldNames().next()).isEqualTo("type");
+        assertThat(first.get("type").asText()).isEqualTo("request");
+        assertThat(first.get("decision").asText()).isEqualTo("injected");
+        assertThat(first.get("timeMillis").asLong()).isEqualTo(1000);
+        assertThat(first.get("secretNames").get(0).asText()).isEqualTo("CLOUDFLARE_D1_API_TOKEN");
+        assertThat(json.treeToValue(first, AuditEvent.class)).isEqualTo(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
+        assertThat(lines.get(1).has("path")).as("null fields are left out").isFalse();
+        assertThat(lines.get(1).get("decision").asText()).isEqualTo("tunnel");
+        JsonNode agent = lines.get(2);
+        assertThat(agent.get("type").asText()).isEqualTo("agent");
+        assertThat(agent.get("kind").asText()).isEqualTo("socket_blocked");
+        assertThat(agent.get("frame").asText()).isEqualTo("com.example.Mailer.send");
+    }
+
+    @Test
+    void flushesWithinAboutASecondWithoutBeingClosed() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(file, UnaryOperator.identity())) {
+            log.record(injected(1000, "tito", "api.cloudflare.com", "T"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Files.size(file) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.readString(file)).contains("\"api.cloudflare.com\"").endsWith("\n");
+        }
+    }
+
+    @Test
+    void closeWritesEveryQueuedEvent() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        AuditLog log = AuditLog.open(file, UnaryOperator.identity());
+        for (int i = 0; i < 20_000; i++) {
+            log.record(injected(i, "tito", "api.cloudflare.com", "T"));
+        }
+        log.close();
+
+        assertThat(log.dropped()).isZero();
+        assertThat(Files.readAllLines(file)).hasSize(20_000);
+        assertThat(log.written()).isEqualTo(20_000);
+    }
+
+    @Test
+    void dropsAndCountsInsteadOfBlockingWhenTheQueueIsFull() throws Exception {
+        CountDownLatch writerHolds = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        UnaryOperator<String> stallingRedactor = s -> {
+            writerHolds.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return s;
+        };
+        Path file = dir.resolve("audit.jsonl");
+        AuditLog log = AuditLog.open(new AuditLog.Settings(file, 1 << 20, 1, 2, 1000), stallingRedactor);
+        log.record(injected(0, "tito", "h", "T"));
+        assertThat(writerHolds.await(5, TimeUnit.SECONDS)).isTrue(); // the writer is now stuck on event 0
+
+        for (int i = 1; i <= 10; i++) {
+            log.record(injected(i, "tito", "h", "T")); // returns at once: two fit, eight are dropped
+        }
+
+        assertThat(log.dropped()).isEqualTo(8);
+        release.countDown();
+        log.close();
+        assertThat(Files.readAllLines(file)).hasSize(3);
+    }
+
+    @Test
+    void eventsAfterCloseAreDroppedNotThrown() throws IOException {
+        AuditLog log = AuditLog.open(dir.resolve("audit.jsonl"), UnaryOperator.identity());
+        log.close();
+
+        log.record(injected(1, "tito", "h", "T"));
+
+        assertThat(log.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void rotatesBySizeAndKeepsOnlyTheNewestFiles() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(new AuditLog.Settings(file, 1024, 2, 1000, 1000), UnaryOperator.identity())) {
+            for (int i = 0; i < 100; i++) {
+                log.record(injected(i, "tito", "api.cloudflare.com", "T"));
+            }
+        }
+
+        Path one = AuditLog.rotated(file, 1);
+        Path two = AuditLog.rotated(file, 2);
+        assertThat(one).exists();
+        assertThat(two).exists();
+        assertThat(AuditLog.rotated(file, 3)).doesNotExist();
+        for (Path p : List.of(file, one, two)) {
+            assertThat(Files.size(p)).isLessThanOrEqualTo(1024);
+        }
+        // Oldest to newest, the kept lines are one unbroken run ending with the last event.
+        List<Long> times = new ArrayList<>();
+        for (Path p : List.of(two, one, file)) {
+            readLines(p).forEach(n -> times.add(n.get("timeMillis").asLong()));
+        }
+        assertThat(times.get(times.size() - 1)).isEqualTo(99);
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(times.get(i)).isEqualTo(times.get(i - 1) + 1);
+        }
+    }
+
+    @Test
+    void appendsToAnExistingLogAndCreatesMissingDirectoriesWithMode0640() throws IOException {
+        Path file = dir.resolve("state/credproxy/audit.jsonl");
+        try (AuditLog log = AuditLog.open(file, UnaryOperator.identity())) {
+            log.record(injected(1, "a", "h", "T"));
+        }
+        try (AuditLog log = AuditLog.open(file, UnaryOperator.identity())) {
+            log.record(injected(2, "a", "h", "T"));
+        }
+
+        assertThat(Files.readAllLines(file)).hasSize(2);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void redactsSecretValuesThatReachedFreeTextFieldsByAccident() throws IOException {
+        String canary = "canary-" + UUID.randomUUID();
+        Redactor redactor = new Redactor(new Secrets("test", Map.of("TELEGRAM_BOT_TOKEN", canary)));
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(file, redactor::redact)) {
+            log.record(new AuditEvent(1, "tito", "127.0.0.1:1", "GET", "https", "api.telegram.org", 443,
+                    "/bot" + canary + "/getMe", Decision.INJECTED, List.of("TELEGRAM_BOT_TOKEN"), 200, 1, 1, 1, null));
+            log.record(new AuditEvent(2, "tito", "127.0.0.1:1", "GET", "https", "api.telegram.org", 443,
+                    "/", Decision.ERROR, List.of(), 502, 0, 0, 1, "upstream said " + URLEncoder.encode(canary, StandardCharsets.UTF_8)));
+            log.recordAgentEvent(blocked(3, "tito", "h", 1, "Frame." + canary));
+        }
+
+        String text = Files.readString(file);
+        assertThat(text).doesNotContain(canary).contains("[redacted:TELEGRAM_BOT_TOKEN]").contains("\"TELEGRAM_BOT_TOKEN\"");
+        assertThat(Files.readAllLines(file)).hasSize(3);
+    }
+
+    private List<JsonNode> readLines(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(json.readTree(line));
+        }
+        return out;
+    }
+}

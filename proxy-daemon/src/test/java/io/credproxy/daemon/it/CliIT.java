@@ -1,0 +1,110 @@
+package io.credproxy.daemon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.credproxy.testing.Canaries;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar's verbs and exit codes: 0 when valid, 2 and one line for every refusal. */
+class CliIT {
+    @TempDir
+    Path dir;
+
+    private Map<String, String> secrets;
+
+    private Path config(String listen, String rulesSecret) throws Exception {
+        secrets = Canaries.values("CF_TOKEN", "TG_TOKEN");
+        Canaries.writeEnvFile(dir.resolve("secrets.env"), secrets);
+        return Files.writeString(dir.resolve("credproxy.yaml"), """
+                listen: %s
+                admin: 127.0.0.1:0
+                secrets: secrets.env
+                ca_dir: ca
+                rules:
+                  - host: api.cloudflare.com
+                    headers: {Authorization: "Bearer ${%s}"}
+                  - host: api.telegram.org
+                    substitute: {"proxy-managed": "${TG_TOKEN}"}
+                """.formatted(listen, rulesSecret));
+    }
+
+    @Test
+    void checkListsEachRuleWithTheSecretNamesItUses() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+
+        ChildDaemon.Run run = ChildDaemon.run(List.of("check", "--config", config.toString()));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("config " + config + ": ok")
+                .containsPattern("api\\.cloudflare\\.com +headers Authorization +secrets: CF_TOKEN")
+                .containsPattern("api\\.telegram\\.org +substitute proxy-managed +secrets: TG_TOKEN")
+                .contains("none yet, created on first start");
+        assertThat(run.stdout() + run.stderr()).doesNotContain(secrets.get("CF_TOKEN")).doesNotContain(secrets.get("TG_TOKEN"));
+        assertThat(dir.resolve("ca")).doesNotExist();
+    }
+
+    @Test
+    void aSecretsFileOthersCanReadIsRefusedByDaemonAndCheck() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+        Files.setPosixFilePermissions(dir.resolve("secrets.env"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        for (String verb : List.of("daemon", "check")) {
+            ChildDaemon.Run run = ChildDaemon.run(List.of(verb, "--config", config.toString()));
+
+            assertThat(run.exitCode()).as(verb).isEqualTo(2);
+            assertThat(run.stderr().lines().toList()).as(verb).containsExactly("credproxy: secrets file " + dir.resolve("secrets.env")
+                    + " is open to group or others (mode 0644); run: chmod 600 " + dir.resolve("secrets.env"));
+            assertThat(run.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRuleNamingAMissingSecretIsRefused() throws Exception {
+        Path config = config("127.0.0.1:0", "NOT_DEFINED");
+
+        ChildDaemon.Run run = ChildDaemon.run(List.of("daemon", "--config", config.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList()).singleElement().asString()
+                .startsWith("credproxy: rule for api.cloudflare.com uses secret NOT_DEFINED, which");
+    }
+
+    @Test
+    void aPortInUseIsRefused() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path config = config("127.0.0.1:" + taken.getLocalPort(), "CF_TOKEN");
+
+            ChildDaemon.Run run = ChildDaemon.run(List.of("daemon", "--config", config.toString()));
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.stderr().lines().toList()).containsExactly(
+                    "credproxy: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for the proxy: address already in use");
+        }
+    }
+
+    @Test
+    void badUsageAndBadConfigAreRefusedWithOneLine() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+        Files.writeString(dir.resolve("broken.yaml"), "listen: [unclosed\n");
+
+        ChildDaemon.Run unknownOption = ChildDaemon.run(List.of("daemon", "--config", config.toString(), "--bogus"));
+        ChildDaemon.Run badListen = ChildDaemon.run(List.of("daemon", "--config", config.toString(), "--listen", "nonsense"));
+        ChildDaemon.Run brokenYaml = ChildDaemon.run(List.of("check", "--config", dir.resolve("broken.yaml").toString()));
+        ChildDaemon.Run missingFile = ChildDaemon.run(List.of("check", "--config", dir.resolve("absent.yaml").toString()));
+
+        for (ChildDaemon.Run run : List.of(unknownOption, badListen, brokenYaml, missingFile)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+            assertThat(run.stderr().lines().toList()).as(run.stderr()).singleElement().asString().startsWith("credproxy: ");
+        }
+        assertThat(brokenYaml.stderr()).contains("not valid YAML");
+        assertThat(missingFile.stderr()).contains("does not exist");
+    }
+}

@@ -1,0 +1,252 @@
+package io.credproxy.daemon.it;
+
+import io.credproxy.daemon.Daemon;
+import io.credproxy.daemon.DaemonOptions;
+import io.credproxy.daemon.config.ConfigLoader;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.testing.Canaries;
+import io.credproxy.testing.RecordingUpstream;
+import io.credproxy.testing.TestPki;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A daemon on ephemeral loopback ports in front of recording upstreams, with canary secrets.
+ *
+ * <p>Every test host name is mapped with {@code upstream.resolve}; nothing resolves through DNS
+ * (the ITs run with {@code jdk.net.hosts.file} holding only localhost). Hosts:
+ * <ul>
+ *   <li>{@value #CLOUDFLARE}, {@value #GOOGLE}: header rules; {@value #TELEGRAM}: a placeholder rule;
+ *   <li>{@value #EVIL}, {@value #PASSTHROUGH}: no rule, served by the same HTTPS upstream (its
+ *       certificate covers them);
+ *   <li>{@value #PLAIN} (rule, plaintext refused), {@value #PLAIN_ALLOWED} (rule with
+ *       {@code allow_plaintext}), {@value #NO_RULE_PLAIN}: the plain-HTTP upstream on port 80;
+ *   <li>{@value #UNTRUSTED}: a rule, served by an upstream whose CA the daemon does not trust;
+ *   <li>{@value #WRONG_NAME}: a rule, served by the main upstream whose certificate lacks the name;
+ *   <li>{@value #DOWN}, {@value #TUNNEL_DOWN}: a rule / no rule, mapped to a closed port.
+ * </ul>
+ */
+final class DaemonFixture implements AutoCloseable {
+    static final String CLOUDFLARE = "api.cloudflare.com";
+    static final String GOOGLE = "places.googleapis.com";
+    static final String TELEGRAM = "api.telegram.org";
+    static final String EVIL = "evil.example";
+    static final String PASSTHROUGH = "passthrough.test";
+    static final String PLAIN = "plain.test";
+    static final String PLAIN_ALLOWED = "plain-allowed.test";
+    static final String NO_RULE_PLAIN = "no-rule.test";
+    static final String UNTRUSTED = "untrusted.test";
+    static final String WRONG_NAME = "wrong-name.test";
+    static final String DOWN = "down.test";
+    static final String TUNNEL_DOWN = "tunnel-down.test";
+    static final int RESPONSE_TIMEOUT_MS = 3000;
+
+    final Path dir;
+    /** Everything the daemon or the clients wrote (curl output, child logs): what canary searches read. */
+    final Path outDir;
+    final TestPki pki;
+    final TestPki otherPki;
+    final RecordingUpstream https;
+    final RecordingUpstream plain;
+    final RecordingUpstream untrusted;
+    final Map<String, String> secrets;
+    final Path configFile;
+    final Path secretsFile;
+    final Path upstreamCaPem;
+    final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** The in-process daemon; {@code null} when the daemon runs as a child process. */
+    final Daemon daemon;
+    private ChildDaemon child;
+    private Path daemonCaPem;
+
+    private DaemonFixture(Path dir, boolean inProcess) throws Exception {
+        this.dir = dir;
+        this.outDir = Files.createDirectories(dir.resolve("out"));
+        pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED));
+        otherPki = TestPki.create("unknown CA", List.of(UNTRUSTED));
+        https = RecordingUpstream.https(pki);
+        plain = RecordingUpstream.plain();
+        untrusted = RecordingUpstream.https(otherPki);
+        upstreamCaPem = pki.writeCaPem(dir.resolve("upstream-ca.pem"));
+        secrets = Canaries.values("CLOUDFLARE_D1_API_TOKEN", "GOOGLE_PLACES_API_KEY", "TELEGRAM_BOT_TOKEN", "PLAIN_TOKEN");
+        // Telegram tokens look like 123456:ABC-def; keep the colon so the URI encoding is exercised.
+        secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
+        // The secrets live apart from everything a canary search reads.
+        secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
+        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()));
+        if (inProcess) {
+            daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(events::add).withWorkerThreads(2));
+            daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
+        } else {
+            daemon = null;
+        }
+    }
+
+    /** Upstreams, secrets, config and an in-process daemon. */
+    static DaemonFixture start(Path dir) throws Exception {
+        return new DaemonFixture(dir, true);
+    }
+
+    /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
+    static DaemonFixture withoutDaemon(Path dir) throws Exception {
+        return new DaemonFixture(dir, false);
+    }
+
+    /** Runs the packaged daemon jar in a child JVM against this fixture's config. */
+    ChildDaemon startChild(List<String> jvmOptions) throws Exception {
+        child = ChildDaemon.start(configFile, outDir, jvmOptions);
+        daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), child.fetch("/ca.pem"));
+        return child;
+    }
+
+    Path daemonCaPemPath() {
+        return daemonCaPem;
+    }
+
+    /** The daemon's CA certificate, as clients must trust it. */
+    java.security.cert.X509Certificate daemonCa() throws Exception {
+        if (daemon != null) {
+            return daemon.certificateAuthority().certificate();
+        }
+        try (var in = Files.newInputStream(daemonCaPem)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    private String config(int closedPort) {
+        Map<String, String> resolve = new LinkedHashMap<>();
+        for (String host : List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, WRONG_NAME)) {
+            resolve.put(host + ":443", https.address());
+        }
+        resolve.put(UNTRUSTED + ":443", untrusted.address());
+        for (String host : List.of(PLAIN, PLAIN_ALLOWED, NO_RULE_PLAIN)) {
+            resolve.put(host + ":80", plain.address());
+        }
+        resolve.put(DOWN + ":443", "127.0.0.1:" + closedPort);
+        resolve.put(TUNNEL_DOWN + ":443", "127.0.0.1:" + closedPort);
+        StringBuilder yaml = new StringBuilder()
+                .append("listen: 127.0.0.1:0\n")
+                .append("admin: 127.0.0.1:0\n")
+                .append("secrets: ").append(dir.resolve("secret").resolve("secrets.env")).append('\n')
+                .append("ca_dir: ").append(dir.resolve("ca")).append('\n')
+                .append("upstream:\n")
+                .append("  extra_ca: [").append(upstreamCaPem).append("]\n")
+                .append("  connect_timeout_ms: 3000\n")
+                .append("  response_timeout_ms: ").append(RESPONSE_TIMEOUT_MS).append('\n')
+                .append("  resolve:\n");
+        resolve.forEach((k, v) -> yaml.append("    \"").append(k).append("\": \"").append(v).append("\"\n"));
+        yaml.append("rules:\n")
+                .append("  - host: ").append(CLOUDFLARE).append('\n')
+                .append("    headers: {Authorization: \"Bearer ${CLOUDFLARE_D1_API_TOKEN}\"}\n")
+                .append("  - host: ").append(GOOGLE).append('\n')
+                .append("    headers: {X-Goog-Api-Key: \"${GOOGLE_PLACES_API_KEY}\"}\n")
+                .append("  - host: ").append(TELEGRAM).append('\n')
+                .append("    substitute: {\"proxy-managed\": \"${TELEGRAM_BOT_TOKEN}\"}\n")
+                .append("  - host: ").append(PLAIN).append('\n')
+                .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
+                .append("  - host: ").append(PLAIN_ALLOWED).append('\n')
+                .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
+                .append("    allow_plaintext: true\n");
+        for (String host : List.of(UNTRUSTED, WRONG_NAME, DOWN)) {
+            yaml.append("  - host: ").append(host).append('\n')
+                    .append("    headers: {Authorization: \"Bearer ${CLOUDFLARE_D1_API_TOKEN}\"}\n");
+        }
+        return yaml.toString();
+    }
+
+    /** A loopback port nothing listens on. */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    int proxyPort() {
+        return daemon != null ? daemon.proxyAddress().getPort() : child.proxyPort();
+    }
+
+    String proxyUrl() {
+        return "http://127.0.0.1:" + proxyPort();
+    }
+
+    String secret(String name) {
+        return secrets.get(name);
+    }
+
+    /** A JDK HttpClient going through the daemon, trusting only the daemon's CA. */
+    HttpClient jdkClient() throws Exception {
+        return jdkClient(TestPki.trusting(daemonCa()));
+    }
+
+    HttpClient jdkClient(SSLContext trust) {
+        return HttpClient.newBuilder()
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort())))
+                .sslContext(trust)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** Runs curl through the daemon, trusting the daemon's CA; the body goes to a file. */
+    Curl.Result curl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", daemonCaPem.toString()));
+        command.addAll(List.of(args));
+        return Curl.run(outDir, command);
+    }
+
+    /** Runs curl through the daemon, trusting only {@code ca}. */
+    Curl.Result curlTrusting(Path ca, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", ca.toString()));
+        command.addAll(List.of(args));
+        return Curl.run(outDir, command);
+    }
+
+    /** A raw socket to the proxy port. */
+    RawClient raw() throws IOException {
+        return new RawClient(proxyPort());
+    }
+
+    /** The audit events recorded for {@code host}, waiting briefly for events recorded after the response. */
+    List<AuditEvent> eventsFor(String host) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<AuditEvent> found;
+        do {
+            found = events.stream().filter(e -> e.host().equals(host)).toList();
+            if (!found.isEmpty()) {
+                return found;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
+    static String text(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (child != null) {
+            child.close();
+        }
+        https.close();
+        plain.close();
+        untrusted.close();
+    }
+}

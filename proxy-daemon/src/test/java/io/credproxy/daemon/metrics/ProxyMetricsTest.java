@@ -1,0 +1,110 @@
+package io.credproxy.daemon.metrics;
+
+import static io.credproxy.daemon.testing.TestEvents.blocked;
+import static io.credproxy.daemon.testing.TestEvents.injected;
+import static io.credproxy.daemon.testing.TestEvents.request;
+import static io.credproxy.daemon.testing.TestEvents.tunnel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.credproxy.protocol.report.Decision;
+import io.credproxy.protocol.wire.AgentEvent;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+    private final ProxyMetrics metrics = new ProxyMetrics();
+
+    @Test
+    void countsRequestsByAppHostDecisionAndStatus() {
+        metrics.record(injected(1, "tito", "api.cloudflare.com", "T"));
+        metrics.record(injected(2, "tito", "api.cloudflare.com", "T"));
+        metrics.record(request(3, "tito", "api.cloudflare.com", 443, Decision.DENIED, 421));
+        metrics.record(tunnel(4, "other", "example.org", 443));
+
+        String text = metrics.scrape();
+
+        assertThat(text)
+                .contains("credproxy_requests_total{app=\"tito\",decision=\"injected\",host=\"api.cloudflare.com\",status=\"200\"} 2")
+                .contains("credproxy_requests_total{app=\"tito\",decision=\"denied\",host=\"api.cloudflare.com\",status=\"421\"} 1")
+                .contains("credproxy_requests_total{app=\"other\",decision=\"tunnel\",host=\"example.org\",status=\"0\"} 1")
+                .contains("credproxy_bytes_total{app=\"other\",direction=\"down\"} 4000");
+    }
+
+    @Test
+    void tracksActiveConnectionsErrorsAndAgentEvents() {
+        metrics.connectionOpened();
+        metrics.connectionOpened();
+        metrics.connectionOpened();
+        metrics.connectionClosed();
+        metrics.recordError("tls_handshake");
+        metrics.recordAgentEvent(blocked(1, "tito", "smtp.example", 25, "F.m"));
+        metrics.recordAgentEvent(AgentEvent.instrumented(1, "tito", "okhttp"));
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains("credproxy_connections_active 2")
+                .contains("credproxy_errors_total{kind=\"tls_handshake\"} 1")
+                .contains("credproxy_agent_events_total{app=\"tito\",kind=\"socket_blocked\"} 1")
+                .contains("credproxy_agent_events_total{app=\"tito\",kind=\"instrumented\"} 1")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void readsTheCertificateCacheAndAuditDropsWhenScraped() {
+        AtomicInteger cache = new AtomicInteger(3);
+        long[] drops = {0};
+        metrics.bindCertificateCacheSize(cache::get);
+        metrics.bindAuditDrops(() -> drops[0]);
+        System.gc(); // the suppliers above are lambdas nobody else holds: they must survive
+
+        cache.set(17);
+        drops[0] = 42;
+
+        assertThat(metrics.scrape()).contains("credproxy_certificate_cache_size 17")
+                .contains("credproxy_audit_dropped_total 42");
+    }
+
+    @Test
+    void capsHostAndAppLabelsSoAScannerCannotGrowTheSeries() {
+        ProxyMetrics capped = new ProxyMetrics(5, 10);
+        for (int i = 0; i < 1000; i++) {
+            capped.record(tunnel(i, "app-" + (i % 50), "host-" + i + ".example", 443));
+        }
+
+        String text = capped.scrape();
+
+        assertThat(distinct(text, "host")).hasSizeLessThanOrEqualTo(11).contains("other");
+        assertThat(distinct(text, "app")).hasSizeLessThanOrEqualTo(6).contains("other");
+        assertThat(text).contains("host=\"host-0.example\"");
+        assertThat(sumOf(text, "credproxy_requests_total")).isEqualTo(1000);
+    }
+
+    @Test
+    void oddStatusesAndMissingFieldsBecomeFixedLabels() {
+        metrics.record(new io.credproxy.protocol.report.AuditEvent(1, null, null, null, null, null, 0, null,
+                null, null, 1234, 0, 0, 0, null));
+
+        assertThat(metrics.scrape())
+                .contains("credproxy_requests_total{app=\"none\",decision=\"none\",host=\"none\",status=\"other\"} 1");
+    }
+
+    private static java.util.Set<String> distinct(String text, String label) {
+        java.util.Set<String> values = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("credproxy_requests_total\\{[^}]*\\b" + label + "=\"([^\"]*)\"").matcher(text);
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        return values;
+    }
+
+    private static long sumOf(String text, String metric) {
+        long sum = 0;
+        Matcher m = Pattern.compile("^" + metric + "\\{[^}]*} ([0-9.]+)$", Pattern.MULTILINE).matcher(text);
+        while (m.find()) {
+            sum += (long) Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
+}

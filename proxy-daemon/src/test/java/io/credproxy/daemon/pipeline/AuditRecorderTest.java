@@ -1,0 +1,46 @@
+package io.credproxy.daemon.pipeline;
+
+import static io.credproxy.daemon.pipeline.Exchanges.CF_TOKEN;
+import static io.credproxy.daemon.pipeline.Exchanges.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.report.Decision;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AuditRecorderTest {
+    @Test
+    void theLineHoldsWhatAnOperatorNeedsAndNoQuery() {
+        AuditEvent event = new AuditEvent(0, "tito", "127.0.0.1:5", "GET", "https", "api.cloudflare.com", 443, "/v4/zones",
+                Decision.INJECTED, List.of("CF"), 200, 10, 20, 7, null);
+
+        assertThat(AuditRecorder.line(event)).isEqualTo(
+                "app=tito client=127.0.0.1:5 GET https://api.cloudflare.com:443/v4/zones decision=injected status=200 ms=7 up=10 down=20 secrets=CF");
+    }
+
+    @Test
+    void aDenialShowsItsReason() {
+        AuditEvent event = new AuditEvent(0, "unknown", "127.0.0.1:5", "GET", "https", "api.cloudflare.com", 443, "/",
+                Decision.DENIED, List.of(), 421, 0, 0, 0, "Host header does not match the CONNECT target");
+
+        assertThat(AuditRecorder.line(event)).endsWith("status=421 ms=0 up=0 down=0 reason=\"Host header does not match the CONNECT target\"");
+    }
+
+    @Test
+    void aSecretInTheClientsPathIsRedactedAndControlCharactersReplaced() {
+        List<AuditEvent> events = new ArrayList<>();
+        Exchange ex = Exchanges.plain("other.test:80", request("GET", "/leak/" + CF_TOKEN + "\u001b[2J?q=" + CF_TOKEN));
+
+        new AuditRecorder(events::add).record(ex);
+
+        assertThat(events).singleElement().satisfies(e ->
+                assertThat(e.path()).isEqualTo("/leak/[redacted:CF]?[2J"));
+    }
+
+    @Test
+    void longPathsAreCut() {
+        assertThat(AuditRecorder.printable("x".repeat(600), AuditRecorder.MAX_PATH_LENGTH)).hasSize(AuditRecorder.MAX_PATH_LENGTH + 3);
+    }
+}

@@ -1,0 +1,66 @@
+package io.credproxy.daemon.pipeline;
+
+import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.rules.Rule;
+import io.credproxy.protocol.rules.SecretTemplate;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+import java.util.Map;
+
+/** Fake exchanges for stage tests: a policy with a header rule, a placeholder rule and a plaintext rule. */
+final class Exchanges {
+    static final String CF_TOKEN = "cf-secret-value-0123456789";
+    static final String TG_TOKEN = "123456:tg-secret/value?x";
+    static final String PLAIN_TOKEN = "plain-secret-value-xyz";
+
+    static final Policy POLICY;
+
+    static {
+        try {
+            POLICY = Policy.resolve(List.of(
+                    new Rule("api.cloudflare.com", null, Map.of("Authorization", SecretTemplate.parse("Bearer ${CF}")), Map.of(), false),
+                    new Rule("api.telegram.org", null, Map.of(), Map.of("proxy-managed", SecretTemplate.parse("${TG}")), false),
+                    new Rule("plain-ok.test", 80, Map.of("X-Key", SecretTemplate.parse("${PLAIN}")), Map.of(), true),
+                    new Rule("plain-no.test", null, Map.of("X-Key", SecretTemplate.parse("${PLAIN}")), Map.of(), false)),
+                    new Secrets("test", Map.of("CF", CF_TOKEN, "TG", TG_TOKEN, "PLAIN", PLAIN_TOKEN)));
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Exchanges() {}
+
+    static HttpRequest request(String method, String uri, String... headers) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.headers().add(headers[i], headers[i + 1]);
+        }
+        return request;
+    }
+
+    /** A request inside a tunnel CONNECTed to {@code target}. */
+    static Exchange intercepted(String target, String sni, HttpRequest request) {
+        return intercepted(target, sni, request, null);
+    }
+
+    static Exchange intercepted(String target, String sni, HttpRequest request, String requestAuthority) {
+        return new Exchange("app", "127.0.0.1:1", Exchange.Scheme.HTTPS, HostPort.parse(target, 443), sni, POLICY, request,
+                path(request.uri()), requestAuthority);
+    }
+
+    /** An absolute-form plain-HTTP request to {@code target}. */
+    static Exchange plain(String target, HttpRequest request) {
+        return new Exchange("app", "127.0.0.1:1", Exchange.Scheme.HTTP, HostPort.parse(target, 80), null, POLICY, request,
+                path(request.uri()), null);
+    }
+
+    private static String path(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

@@ -1,0 +1,53 @@
+package io.credproxy.daemon.report;
+
+import static io.credproxy.daemon.testing.TestEvents.blocked;
+import static io.credproxy.daemon.testing.TestEvents.injected;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.credproxy.daemon.admin.EndpointRequest;
+import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.protocol.wire.AgentEventJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneSinkFeedsTheLogTheReportAndTheMetricsBehindTheAdminRoutes() throws IOException {
+        ProxyConfig config = new ProxyConfig(ProxyConfig.DEFAULT_LISTEN, ProxyConfig.DEFAULT_ADMIN, "/etc/secrets",
+                dir.resolve("ca").toString(), dir.resolve("log/audit.jsonl").toString(), UpstreamConfig.defaults(), List.of());
+        Reporting reporting = Reporting.start(config, UnaryOperator.identity());
+
+        reporting.sink().record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
+        byte[] batch = AgentEventJson.toJsonArray(List.of(blocked(2000, "tito", "smtp.example", 25, "M.send")))
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(reporting.endpoints().get("/events").handle(new EndpointRequest("POST", batch)).status()).isEqualTo(202);
+
+        assertThat(reporting.endpoints()).containsOnlyKeys("/report", "/metrics", "/events");
+        assertThat(reporting.endpoints().get("/report").handle(EndpointRequest.get()).bodyText())
+                .contains("\"app\":\"tito\"").contains("\"kind\":\"socket_blocked\"");
+        assertThat(reporting.endpoints().get("/metrics").handle(EndpointRequest.get()).bodyText())
+                .contains("credproxy_requests_total{app=\"tito\"").contains("credproxy_audit_dropped_total 0")
+                .contains("credproxy_agent_events_total{app=\"tito\",kind=\"socket_blocked\"} 1");
+        reporting.close();
+        assertThat(Files.readAllLines(dir.resolve("log/audit.jsonl"))).hasSize(2);
+    }
+
+    @Test
+    void anAuditLogThatCannotBeOpenedRefusesTheStart() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+
+        assertThatThrownBy(() -> Reporting.start(notADirectory.resolve("audit.jsonl"), UnaryOperator.identity()))
+                .isInstanceOf(IOException.class);
+    }
+}
