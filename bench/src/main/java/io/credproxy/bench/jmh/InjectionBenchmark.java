@@ -1,9 +1,13 @@
 package io.credproxy.bench.jmh;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.pipeline.Exchange;
+import io.credproxy.daemon.pipeline.InjectionStage;
+import io.credproxy.daemon.pipeline.PolicyStage;
+import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.ResolvedRule;
 import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.rules.Rule;
 import io.credproxy.protocol.rules.SecretTemplate;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -15,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,12 +32,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-request cost of choosing the rule for a destination and setting its headers on a Netty request.
+ * Per-request cost of deciding a request's credentials and adding them: the daemon's own
+ * {@link PolicyStage} (destination checks: SNI, Host and URI against the CONNECT target; rule
+ * lookup) and {@link InjectionStage} (set the rule's headers, replacing the client's copies), on
+ * a fresh {@link Exchange} over the request head a JDK client sends.
  *
- * <p>The policy holds a realistic handful of rules (exact hosts, one with a port, wildcards). Each
- * invocation builds the request a JDK client sends (the codec's work in the server, measured alone
- * by {@link #buildRequestOnly}), looks the destination up, removes every client copy of each ruled
- * header and sets the real value: what the daemon does per request inside an intercepted tunnel.
+ * <p>The policy holds a realistic handful of rules (exact hosts, one with a port, wildcards).
+ * {@link #buildRequestOnly} is the request construction alone (the codec's work in the server),
+ * to subtract.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +48,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class InjectionBenchmark {
+    private static final HostPort CLOUDFLARE = new HostPort("api.cloudflare.com", 443);
+    private static final HostPort PLACES = new HostPort("places.googleapis.com", 443);
+    private static final HostPort UNRULED = new HostPort("example.org", 443);
+
+    private final PolicyStage policyStage = new PolicyStage();
+    private final InjectionStage injectionStage = new InjectionStage();
     private Policy policy;
 
     @Setup
@@ -60,54 +71,57 @@ public class InjectionBenchmark {
         values.put("CF_SECRET", "cf-0123456789abcdef0123456789abcdef");
         values.put("CF_TOKEN", "cf-token-0123456789abcdef0123456789abcdef");
         policy = Policy.resolve(rules, new Secrets("bench", values));
+        // Fail at setup, not silently in the measurement, if the stages stop injecting.
+        HttpRequest probe = decideAndInject(CLOUDFLARE);
+        if (!probe.headers().get("Authorization").startsWith("Bearer cf-token-")) {
+            throw new IllegalStateException("InjectionStage did not set the credential");
+        }
     }
 
     private static Rule rule(String host, Integer port, String header, String template) {
         return new Rule(host, port, Map.of(header, SecretTemplate.parse(template)), Map.of(), false);
     }
 
-    /** The request as the JDK HttpClient sends it, with the placeholder the sandbox holds. */
-    static HttpRequest clientRequest() {
+    /** The request as the JDK HttpClient sends it inside a tunnel, with the sandbox's placeholder. */
+    static HttpRequest clientRequest(String host) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/client/v4/zones?page=1");
         HttpHeaders headers = request.headers();
         headers.add("Content-Length", "0");
-        headers.add("Host", "api.cloudflare.com");
+        headers.add("Host", host);
         headers.add("User-Agent", "Java-http-client/17.0.15");
         headers.add("Accept", "application/json");
         headers.add("authorization", "Bearer proxy-managed");
         return request;
     }
 
-    @Benchmark
-    public HttpRequest buildRequestOnly() {
-        return clientRequest();
-    }
-
-    @Benchmark
-    public HttpRequest matchAndInjectExactHost() {
-        return inject(clientRequest(), "api.cloudflare.com", 443);
-    }
-
-    @Benchmark
-    public HttpRequest matchAndInjectWildcardHost() {
-        return inject(clientRequest(), "places.googleapis.com", 443);
-    }
-
-    @Benchmark
-    public HttpRequest matchNoRule() {
-        return inject(clientRequest(), "example.org", 443);
-    }
-
-    private HttpRequest inject(HttpRequest request, String host, int port) {
-        Optional<ResolvedRule> rule = policy.match(host, port);
-        if (rule.isPresent()) {
-            HttpHeaders headers = request.headers();
-            for (Map.Entry<String, String> e : rule.get().headers().entrySet()) {
-                // Netty's header names compare case-insensitively: remove() drops every spelling and duplicate.
-                headers.remove(e.getKey());
-                headers.add(e.getKey(), e.getValue());
-            }
+    private HttpRequest decideAndInject(HostPort destination) {
+        HttpRequest request = clientRequest(destination.host());
+        Exchange exchange = new Exchange("bench", "127.0.0.1:50000", Exchange.Scheme.HTTPS, destination,
+                destination.host(), policy, request, "/client/v4/zones", null);
+        StageResult decided = policyStage.onRequest(exchange);
+        if (decided.proceeds()) {
+            injectionStage.onRequest(exchange);
         }
         return request;
+    }
+
+    @Benchmark
+    public HttpRequest buildRequestOnly() {
+        return clientRequest("api.cloudflare.com");
+    }
+
+    @Benchmark
+    public HttpRequest policyAndInjectionExactHost() {
+        return decideAndInject(CLOUDFLARE);
+    }
+
+    @Benchmark
+    public HttpRequest policyAndInjectionWildcardHost() {
+        return decideAndInject(PLACES);
+    }
+
+    @Benchmark
+    public HttpRequest policyNoRule() {
+        return decideAndInject(UNRULED);
     }
 }
