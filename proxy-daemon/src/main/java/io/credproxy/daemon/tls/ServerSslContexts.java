@@ -67,6 +67,7 @@ public final class ServerSslContexts {
         try {
             // The key manager takes the key directly: no key store, no password hashing (see LeafKeyManager).
             return SslContextBuilder.forServer(new LeafKeyManager(issued))
+                    .sslProvider(TlsEngines.provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(
                             ApplicationProtocolConfig.Protocol.ALPN,

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
-import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -60,6 +58,18 @@ class ServerSslContextsTest {
     }
 
     @Test
+    void theJdkEngineWhenAskedForPresentsTheSameLeaf() throws Exception {
+        System.setProperty(TlsEngines.PROPERTY, "jdk");
+        try {
+            SslContext jdk = new ServerSslContexts(FACTORY, 10).forHost("api.example.com");
+            assertThat(jdk.getClass().getSimpleName()).startsWith("Jdk");
+            assertThat(handshake(jdk, "api.example.com", "TLSv1.3")[1]).isEqualTo(CA.certificate());
+        } finally {
+            System.clearProperty(TlsEngines.PROPERTY);
+        }
+    }
+
+    @Test
     void aClientCheckingTheNameRefusesAnotherHostsLeaf() {
         SslContext other = new ServerSslContexts(FACTORY, 10).forHost("other.example.com");
         assertThatThrownBy(() -> handshake(other, "api.example.com", "TLSv1.3")).isInstanceOf(SSLException.class);
@@ -83,39 +93,8 @@ class ServerSslContextsTest {
         params.setServerNames(List.of(new SNIHostName(host)));
         client.setSSLParameters(params);
 
-        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
-        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
-        ByteBuffer app = ByteBuffer.allocate(1 << 17);
-        ByteBuffer empty = ByteBuffer.allocate(0);
-        client.beginHandshake();
-        server.beginHandshake();
-        for (int i = 0; i < 100 && !(finished(client) && finished(server)); i++) {
-            client.wrap(empty, toServer);
-            runTasks(client);
-            toServer.flip();
-            server.unwrap(toServer, app);
-            toServer.compact();
-            runTasks(server);
-            server.wrap(empty, toClient);
-            runTasks(server);
-            toClient.flip();
-            client.unwrap(toClient, app);
-            toClient.compact();
-            runTasks(client);
-        }
-        assertThat(finished(client)).as("handshake finished").isTrue();
+        TlsHandshake.run(client, server);
         assertThat(client.getSession().getProtocol()).isEqualTo(protocol);
         return (X509Certificate[]) client.getSession().getPeerCertificates();
-    }
-
-    private static boolean finished(SSLEngine engine) {
-        SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
-        return status == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || status == SSLEngineResult.HandshakeStatus.FINISHED;
-    }
-
-    private static void runTasks(SSLEngine engine) {
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-            task.run();
-        }
     }
 }
