@@ -113,9 +113,12 @@ openssl x509 -req -days 2 -in "$work/upstream.csr" -CA "$work/upstream-ca.pem" -
   -CAcreateserial -extfile "$work/upstream.ext" -out "$work/upstream.pem" 2>/dev/null
 chmod 600 "$work/upstream-ca.key" "$work/upstream.key"
 
-# The secret the proxies inject, in a 0600 env file, as the daemon requires.
+# The secret the proxies inject, in a 0600 env file, as the daemon requires. Config and secrets get
+# a directory of their own, as in a real install (/etc): the daemon watches their directory for
+# changes, and the logs written next to them would wake it on every request.
+mkdir -p "$work/etc"
 secret="bench-$(openssl rand -hex 24)"
-(umask 077; printf 'BENCH_API_TOKEN=%s\n' "$secret" > "$work/secrets.env")
+(umask 077; printf 'BENCH_API_TOKEN=%s\n' "$secret" > "$work/etc/secrets.env")
 
 if [ "$profile" = smoke ]; then download_bytes=$((1024 * 1024)); else download_bytes=$((100 * 1024 * 1024)); fi
 mkdir -p "$work/www" "$work/nginx-temp"
@@ -183,7 +186,7 @@ wait_port nginx "$!" "$port_nginx"
 
 # Upstream 2: the benchmark's Netty server, for server-sent events and counting uploads.
 "$loadgen_java" -Xmx256m -cp "$bench_jar" io.credproxy.bench.upstream.BenchUpstream \
-  127.0.0.1 "$port_helper" "$work/upstream.pem" "$work/upstream.key" "$work/secrets.env" BENCH_API_TOKEN \
+  127.0.0.1 "$port_helper" "$work/upstream.pem" "$work/upstream.key" "$work/etc/secrets.env" BENCH_API_TOKEN \
   > "$work/helper.log" 2>&1 &
 pids+=($!)
 wait_port helper "$!" "$port_helper"
@@ -194,10 +197,10 @@ if want direct; then
 fi
 
 if want credproxy; then
-  cat > "$work/credproxy.yaml" <<EOF
+  cat > "$work/etc/credproxy.yaml" <<EOF
 listen: 127.0.0.1:$port_credproxy
 admin: 127.0.0.1:$port_admin
-secrets: $work/secrets.env
+secrets: $work/etc/secrets.env
 ca_dir: $work/credproxy-ca
 audit_log: $work/credproxy-audit.log
 upstream:
@@ -217,7 +220,7 @@ EOF
     echo "bench: recording credproxy with JFR into $jfr_file"
   fi
   # shellcheck disable=SC2086 # the options are a list by convention
-  "$credproxy_java" $credproxy_opts "${jfr_opts[@]}" -jar "$daemon_jar" daemon --config "$work/credproxy.yaml" \
+  "$credproxy_java" $credproxy_opts "${jfr_opts[@]}" -jar "$daemon_jar" daemon --config "$work/etc/credproxy.yaml" \
     > "$work/credproxy.log" 2>&1 &
   credproxy_pid=$!
   pids+=("$credproxy_pid")
@@ -229,7 +232,7 @@ if want mitmdump; then
   mitm_quiet=()
   [ "${MITMDUMP_QUIET:-0}" = 1 ] && mitm_quiet=(-q)
   # As the seed's unit runs it, plus trust in the benchmark's upstream CA.
-  BENCH_SECRETS_FILE="$work/secrets.env" mitmdump --mode regular --listen-host 127.0.0.1 --listen-port "$port_mitm" \
+  BENCH_SECRETS_FILE="$work/etc/secrets.env" mitmdump --mode regular --listen-host 127.0.0.1 --listen-port "$port_mitm" \
     --set confdir="$work/mitm-conf" --set ssl_verify_upstream_trusted_ca="$work/upstream-ca.pem" \
     "${mitm_quiet[@]}" --scripts "$root/bench/mitm_inject_addon.py" > "$work/mitmdump.log" 2>&1 &
   mitm_pid=$!
@@ -266,7 +269,7 @@ meta=(
 echo "bench: running the $profile profile against: $targets"
 set +e
 "$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
-  "${target_args[@]}" --secrets "$work/secrets.env" \
+  "${target_args[@]}" --secrets "$work/etc/secrets.env" \
   --echo-url "https://localhost:$port_nginx/echo" \
   --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
   --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \

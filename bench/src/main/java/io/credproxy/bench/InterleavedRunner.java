@@ -1,7 +1,9 @@
 package io.credproxy.bench;
 
+import io.credproxy.bench.scenario.RequestLoopScenario;
 import io.credproxy.bench.scenario.Scenario;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,26 @@ public final class InterleavedRunner {
     public InterleavedRunner(List<TargetSession> sessions, PrintStream progress) {
         this.sessions = List.copyOf(sessions);
         this.progress = progress;
+    }
+
+    /**
+     * Brings every target to steady state before anything is measured: a daemon runs for days, so
+     * its JIT-compiled state is what users meet. Keep-alive GETs from 16 workers and new connections
+     * from 4, for {@code duration} each; nothing is recorded.
+     */
+    public void prime(Duration duration) throws InterruptedException {
+        if (duration.isZero()) {
+            return;
+        }
+        List<Scenario> warmups = List.of(
+                new RequestLoopScenario("prime", RequestLoopScenario.Mode.KEEP_ALIVE, 16, Duration.ZERO, Duration.ZERO, duration),
+                new RequestLoopScenario("prime", RequestLoopScenario.Mode.NEW_CONNECTION, 4, Duration.ZERO, Duration.ZERO, duration));
+        for (TargetSession session : sessions) {
+            for (Scenario warmup : warmups) {
+                Tally t = warmup.run(session, true);
+                progress.printf("%-18s %-10s %s%n", "warm-up", session.target().name(), summary(Scenario.Kind.REQUESTS, t));
+            }
+        }
     }
 
     /** Results by scenario id, then by target name (in target order). */

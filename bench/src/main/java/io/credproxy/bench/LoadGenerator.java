@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,9 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "interleaved rounds per scenario (full)")
     int rounds;
 
+    @Option(names = "--prime-seconds", description = "unmeasured warm-up of every target before the first scenario (default: 10 full, 0 smoke)")
+    Integer primeSeconds;
+
     @Option(names = "--only", split = ",", description = "run only these scenario ids")
     List<String> only;
 
@@ -106,7 +110,12 @@ public final class LoadGenerator implements Callable<Integer> {
                 }
                 sessions.add(new TargetSession(new BenchClients(target), auth, endpoints, stats));
             }
-            Map<String, Map<String, Tally>> results = new InterleavedRunner(sessions, System.out).run(plan);
+            InterleavedRunner runner = new InterleavedRunner(sessions, System.out);
+            int prime = primeSeconds != null ? primeSeconds : profile.equals("full") ? 10 : 0;
+            meta.put("warm-up", prime == 0 ? "none" : prime + " s keep-alive (16 workers) and " + prime
+                    + " s new connections (4 workers) per target before the first scenario, unmeasured");
+            runner.prime(Duration.ofSeconds(prime));
+            Map<String, Map<String, Tally>> results = runner.run(plan);
             ResultReport report = new ResultReport(plan, results, meta);
             String markdown = report.markdown();
             System.out.println();
