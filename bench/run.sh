@@ -9,7 +9,8 @@
 # Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
 #   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory),
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
-#   --results DIR (where the report goes; default bench/results).
+#   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
+#   warm-up per target before the first scenario; default 10, 0 for --smoke).
 # Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: -Xmx128m), CREDPROXY_JAR,
 #   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q).
 set -euo pipefail
@@ -26,6 +27,7 @@ build=1
 keep=0
 serve=0
 results=""
+prime=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) profile=smoke ;;
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=1 ;;
     --serve) serve=1 ;;
     --results) results="$2"; shift ;;
+    --prime) prime="$2"; shift ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -273,7 +276,7 @@ set +e
   --echo-url "https://localhost:$port_nginx/echo" \
   --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
   --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
-  --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only:+--only "$only"} \
+  --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only:+--only "$only"} ${prime:+--prime-seconds "$prime"} \
   "${meta[@]}" --meta "load average at end=see below" --out "$out"
 status=$?
 set -e

@@ -29,6 +29,7 @@ public final class BenchClients implements AutoCloseable {
     private final TrustManager[] trustManagers;
     private final SSLContext sharedContext;
     private final ExecutorService executor;
+    private final ExecutorService closer;
 
     public BenchClients(Target target) throws IOException, GeneralSecurityException {
         this.target = target;
@@ -37,6 +38,11 @@ public final class BenchClients implements AutoCloseable {
         // One executor for all of this target's clients, so a client per request does not start a pool each time.
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "client-" + target.name());
+            t.setDaemon(true);
+            return t;
+        });
+        this.closer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "client-closer-" + target.name());
             t.setDaemon(true);
             return t;
         });
@@ -115,8 +121,22 @@ public final class BenchClients implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a one-request client off the worker's thread: {@code close()} waits for the client's
+     * selector thread to end, which is the load generator's cost, not the target's.
+     */
+    public void closeLater(HttpClient client) {
+        closer.execute(() -> close(client));
+    }
+
     @Override
     public void close() {
+        closer.shutdown();
+        try {
+            closer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executor.shutdownNow();
     }
 }

@@ -181,7 +181,7 @@ public final class RequestLoopScenario implements Scenario {
             return "interrupted";
         } finally {
             if (shared == null) {
-                BenchClients.close(client);
+                session.clients().closeLater(client);
             }
         }
     }
