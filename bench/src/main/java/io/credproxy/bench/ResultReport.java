@@ -54,7 +54,7 @@ public final class ResultReport {
         out.append("# credproxy benchmark results\n\n");
         meta.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
         out.append('\n');
-        section(out, Scenario.Kind.REQUESTS, "HTTPS GETs (echo of the injected header)",
+        section(out, Scenario.Kind.REQUESTS, "HTTPS GETs (each answer carries the upstream's verdict on the injected header)",
                 "| scenario | target | req/s | p50 ms | p99 ms | errors | proxy CPU s / 1k req | peak RSS MiB | peak fds | req/s vs direct | req/s vs mitmdump | p50 added over direct ms |");
         section(out, Scenario.Kind.TRANSFER, "Large bodies",
                 "| scenario | target | MiB/s | seconds | errors | proxy CPU s / GiB | peak RSS MiB | peak fds | MiB/s vs direct | MiB/s vs mitmdump |");
