@@ -81,8 +81,8 @@ public final class InterleavedRunner {
             case REQUESTS -> String.format("%,10.0f req/s  p50 %.3f ms  p99 %.3f ms%s",
                     t.perSecond(), t.percentileMillis(50), t.percentileMillis(99), errors);
             case TRANSFER -> String.format("%,10.1f MiB/s  %.2f s%s", t.mibPerSecond(), t.elapsedSeconds(), errors);
-            case SSE_FIRST_EVENT -> String.format("first event p50 %.3f ms  buffered %d/%d%s",
-                    t.percentileMillis(50), t.bufferedStreams(), t.streams(), errors);
+            case SSE_FIRST_EVENT -> String.format("first event p50 %.3f ms  event delay p50 %.3f ms max %.1f ms  buffered %d/%d%s",
+                    t.percentileMillis(50), t.eventDelayMillis(50), t.eventDelayMillis(100), t.bufferedStreams(), t.streams(), errors);
             case SSE_RATE -> String.format("%,10.0f events/s%s", t.eventsPerSecond(), errors);
         };
     }

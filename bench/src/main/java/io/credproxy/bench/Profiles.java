@@ -40,7 +40,7 @@ public final class Profiles {
                 new PlannedScenario(new RequestLoopScenario(NEWCONN_C16, Mode.NEW_CONNECTION, 16, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new TransferScenario("download-" + size, Direction.DOWNLOAD, transferBytes), rounds),
                 new PlannedScenario(new TransferScenario("upload-" + size, Direction.UPLOAD, transferBytes), rounds),
-                new PlannedScenario(SseScenario.firstEvent(SSE_FIRST_EVENT, 50), rounds),
+                new PlannedScenario(SseScenario.firstEvent(SSE_FIRST_EVENT, 30), rounds),
                 new PlannedScenario(SseScenario.rate("sse-rate", 20_000), rounds),
                 // 1,000 workers keep 1,000 connections busy; opening them through a slow proxy takes a while.
                 new PlannedScenario(new RequestLoopScenario(HELD_1000, Mode.KEEP_ALIVE, 1000,

@@ -59,7 +59,7 @@ public final class ResultReport {
         section(out, Scenario.Kind.TRANSFER, "Large bodies",
                 "| scenario | target | MiB/s | seconds | errors | proxy CPU s / GiB | peak RSS MiB | peak fds | MiB/s vs direct | MiB/s vs mitmdump |");
         section(out, Scenario.Kind.SSE_FIRST_EVENT, "Server-sent events: time to first event (paced streams)",
-                "| scenario | target | streams | first event p50 ms | p99 ms | errors | proxy CPU s | peak RSS MiB | buffered streams | p50 added over direct ms |");
+                "| scenario | target | streams | first event p50 ms | p99 ms | event delay p50 ms | event delay max ms | errors | proxy CPU s | peak RSS MiB | buffered streams | first event p50 added over direct ms |");
         section(out, Scenario.Kind.SSE_RATE, "Server-sent events: rate (one stream, back to back)",
                 "| scenario | target | events/s | first event ms | errors | proxy CPU s | peak RSS MiB | events/s vs direct | events/s vs mitmdump |");
         List<Check> checks = checks();
@@ -118,7 +118,8 @@ public final class ResultReport {
                     ratio(t.mibPerSecond(), direct == null || !proxy ? Double.NaN : direct.mibPerSecond()),
                     ratio(t.mibPerSecond(), competitor == null || target.equals(COMPETITOR) ? Double.NaN : competitor.mibPerSecond()));
             case SSE_FIRST_EVENT -> cells(scenario, target, Long.toString(t.streams()), num(t.percentileMillis(50), 3),
-                    num(t.percentileMillis(99), 3), Long.toString(t.errors()), proxy ? num(t.cpuSeconds(), 2) : "–", rss,
+                    num(t.percentileMillis(99), 3), num(t.eventDelayMillis(50), 3), num(t.eventDelayMillis(100), 1),
+                    Long.toString(t.errors()), proxy ? num(t.cpuSeconds(), 2) : "–", rss,
                     Long.toString(t.bufferedStreams()),
                     direct == null || !proxy ? "–" : num(t.percentileMillis(50) - direct.percentileMillis(50), 3));
             case SSE_RATE -> cells(scenario, target, num(t.eventsPerSecond(), 0), num(t.percentileMillis(50), 1),

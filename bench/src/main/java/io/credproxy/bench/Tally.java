@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Tally {
     private final Histogram latencyMicros = new Histogram(3);
+    private final Histogram eventDelayMicros = new Histogram(3);
     private long operations;
     private long errors;
     private long bytes;
@@ -32,6 +33,11 @@ public final class Tally {
         } else {
             latencyMicros.recordValue(Math.max(1, nanos / 1_000));
         }
+    }
+
+    /** How long one server-sent event took from the upstream's write to the client. */
+    public void recordEventDelay(long nanos) {
+        eventDelayMicros.recordValue(Math.max(1, nanos / 1_000));
     }
 
     public void error(String error) {
@@ -71,6 +77,7 @@ public final class Tally {
 
     public void add(Tally other) {
         latencyMicros.add(other.latencyMicros);
+        eventDelayMicros.add(other.eventDelayMicros);
         operations += other.operations;
         errors += other.errors;
         bytes += other.bytes;
@@ -127,6 +134,11 @@ public final class Tally {
     /** Latency percentile in milliseconds; NaN when nothing succeeded. */
     public double percentileMillis(double p) {
         return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(p) / 1000.0;
+    }
+
+    /** Event delivery delay percentile in milliseconds; NaN when none was recorded. */
+    public double eventDelayMillis(double p) {
+        return eventDelayMicros.getTotalCount() == 0 ? Double.NaN : eventDelayMicros.getValueAtPercentile(p) / 1000.0;
     }
 
     public double cpuSeconds() {

@@ -132,6 +132,7 @@ class ScenariosTest {
         assertThat(first.errors()).as(first.firstError()).isZero();
         assertThat(first.streams()).isEqualTo(3);
         assertThat(first.bufferedStreams()).isZero();
+        assertThat(first.eventDelayMillis(50)).isNotNaN().isNotNegative();
         Tally rate = SseScenario.rate("rate", 200).run(session, true);
         assertThat(rate.errors()).as(rate.firstError()).isZero();
         assertThat(rate.eventsPerSecond()).isPositive();

@@ -111,7 +111,9 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
             if (sent[0] == events) {
                 return null;
             }
-            byte[] event = ("data: " + sent[0]++ + "\n\n").getBytes(StandardCharsets.US_ASCII);
+            // The send time (CLOCK_MONOTONIC, shared by the processes of one machine) lets the client
+            // measure each event's delivery delay.
+            byte[] event = ("data: " + sent[0]++ + " " + System.nanoTime() + "\n\n").getBytes(StandardCharsets.US_ASCII);
             return new DefaultHttpContent(Unpooled.wrappedBuffer(event));
         }, intervalMs, TimeUnit.MILLISECONDS);
         pump.start();
