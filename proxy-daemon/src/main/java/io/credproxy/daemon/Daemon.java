@@ -18,6 +18,7 @@ import io.credproxy.daemon.server.ProxyStats;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.server.UpstreamConnector;
 import io.credproxy.daemon.tls.CertificateAuthority;
+import io.credproxy.daemon.tls.TlsEngines;
 import io.credproxy.daemon.tls.LeafCertificateFactory;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.UpstreamTrust;
@@ -181,9 +182,9 @@ public final class Daemon implements AutoCloseable {
         for (Rule rule : config.rules()) {
             rules.add(rule.destination() + " " + rule.secretNames());
         }
-        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}", describe(proxyAddress()),
-                describe(adminAddress()), rules.size(), rules, Path.of(config.caDir(), CertificateAuthority.CERT_FILE),
-                reporting.auditLog().file());
+        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}",
+                describe(proxyAddress()), describe(adminAddress()), rules.size(), rules,
+                Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe());
     }
 
     private static String describe(InetSocketAddress address) {

@@ -4,11 +4,15 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Server-side {@link SslContext}s for intercepted hosts: minted on first use, kept in a bounded
@@ -63,9 +67,31 @@ public final class ServerSslContexts {
         return entry.context();
     }
 
+    /**
+     * Trusts no client certificate. Clients are never asked for one (no client auth), but without a
+     * trust manager Netty loads the JDK's whole root store into every new BoringSSL context to name
+     * acceptable client CAs: about 10 ms per new host, for a list no client is ever sent.
+     */
+    private static final TrustManagerFactory NO_CLIENT_CERTIFICATES = emptyTrust();
+
+    private static TrustManagerFactory emptyTrust() {
+        try {
+            KeyStore none = KeyStore.getInstance(KeyStore.getDefaultType());
+            none.load(null, null);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(none);
+            return tmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create an empty trust store", e);
+        }
+    }
+
     private static SslContext build(IssuedCertificate issued) {
         try {
-            return SslContextBuilder.forServer(issued.key(), issued.chain())
+            // The key manager takes the key directly: no key store, no password hashing (see LeafKeyManager).
+            return SslContextBuilder.forServer(new LeafKeyManager(issued))
+                    .sslProvider(TlsEngines.provider())
+                    .trustManager(NO_CLIENT_CERTIFICATES)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(
                             ApplicationProtocolConfig.Protocol.ALPN,

@@ -27,7 +27,8 @@ import javax.net.ssl.X509TrustManager;
  * plus {@code upstream.extra_ca}, with hostname verification on (never trust-all).
  *
  * <p>The two sources are merged into one key store so that one standard PKIX trust manager does
- * the checking, rather than a hand-written composite. Callers must create handlers with
+ * the checking, rather than a hand-written composite, whichever engine {@link TlsEngines} picks.
+ * Callers must create handlers with
  * {@code newHandler(alloc, host, port)} so that SNI is sent and the certificate's name is checked
  * against {@code host} (the real destination, also when {@code upstream.resolve} changed the
  * address).
@@ -40,6 +41,7 @@ public final class UpstreamTrust {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trustStore(extraCaFiles));
             return SslContextBuilder.forClient()
+                    .sslProvider(TlsEngines.provider())
                     .trustManager(tmf)
                     .endpointIdentificationAlgorithm("HTTPS")
                     .protocols("TLSv1.3", "TLSv1.2")

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Benchmark: the same HTTPS load direct, through credproxy and through mitmdump (running the seed's
+# addon), interleaved in one run. Starts everything on 127.0.0.1, stops it by PID, writes a
+# Markdown table to bench/results/. See docs/BENCHMARKS.md.
+#
+#   bench/run.sh                 full run (about 12 minutes on 2 cores)
+#   bench/run.sh --smoke         every scenario briefly with small sizes (CI)
+#
+# Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
+#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory),
+#   --serve (start everything, print the addresses and wait: for profiling by hand),
+#   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
+#   warm-up per target before the first scenario; default 10, 0 for --smoke).
+# Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: -Xmx128m), CREDPROXY_JAR,
+#   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+command_line="bench/run.sh $*"
+profile=full
+seconds=10
+rounds=3
+only=""
+targets="direct,credproxy,mitmdump"
+jfr=0
+build=1
+keep=0
+serve=0
+results=""
+prime=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) profile=smoke ;;
+    --seconds) seconds="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --targets) targets="$2"; shift ;;
+    --jfr) jfr=1 ;;
+    --no-build) build=0 ;;
+    --keep) keep=1 ;;
+    --serve) serve=1 ;;
+    --results) results="$2"; shift ;;
+    --prime) prime="$2"; shift ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+want() { [[ ",$targets," == *",$1,"* ]]; }
+
+# Missing tools: a smoke run (CI) skips cleanly, a full run cannot measure anything.
+missing=()
+command -v nginx >/dev/null || missing+=("nginx (Debian package nginx-light or nginx)")
+command -v mitmdump >/dev/null || missing+=("mitmdump (Debian package mitmproxy)")
+command -v openssl >/dev/null || missing+=("openssl")
+command -v python3 >/dev/null || missing+=("python3")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench: SKIPPED: not installed: ${missing[*]}"
+  [ "$profile" = smoke ] && exit 0 || exit 3
+fi
+
+credproxy_java="${CREDPROXY_JAVA:-java}"
+credproxy_opts="${CREDPROXY_JAVA_OPTS:--Xmx128m}"
+if [ -n "${LOADGEN_JAVA:-}" ]; then
+  loadgen_java="$LOADGEN_JAVA"
+elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  loadgen_java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+else
+  loadgen_java=java
+fi
+
+daemon_jar="${CREDPROXY_JAR:-$root/proxy-daemon/target/credproxy-daemon.jar}"
+bench_jar="$root/bench/target/benchmarks.jar"
+if [ ! -f "$daemon_jar" ] || [ ! -f "$bench_jar" ]; then
+  if [ "$build" = 0 ]; then
+    echo "bench: $daemon_jar or $bench_jar is missing (and --no-build was given)" >&2
+    exit 2
+  fi
+  echo "bench: building the daemon and the benchmark jars..."
+  (cd "$root" && mvn -B -q -DskipTests package -pl bench -am)
+fi
+
+work="$(mktemp -d /tmp/credproxy-bench.XXXXXX)"
+# nginx's worker may run as another user: it must reach the download file (secrets stay 0600).
+chmod 755 "$work"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ "$keep" = 1 ]; then echo "bench: work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Five free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(5)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+
+# A throw-away upstream PKI: a CA and a "localhost" server certificate, ECDSA P-256.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -subj "/CN=credproxy bench upstream CA" -keyout "$work/upstream-ca.key" -out "$work/upstream-ca.pem" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+  -keyout "$work/upstream.key" -out "$work/upstream.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' > "$work/upstream.ext"
+openssl x509 -req -days 2 -in "$work/upstream.csr" -CA "$work/upstream-ca.pem" -CAkey "$work/upstream-ca.key" \
+  -CAcreateserial -extfile "$work/upstream.ext" -out "$work/upstream.pem" 2>/dev/null
+chmod 600 "$work/upstream-ca.key" "$work/upstream.key"
+
+# The secret the proxies inject, in a 0600 env file, as the daemon requires. Config and secrets get
+# a directory of their own, as in a real install (/etc): the daemon watches their directory for
+# changes, and the logs written next to them would wake it on every request.
+mkdir -p "$work/etc"
+secret="bench-$(openssl rand -hex 24)"
+(umask 077; printf 'BENCH_API_TOKEN=%s\n' "$secret" > "$work/etc/secrets.env")
+
+if [ "$profile" = smoke ]; then download_bytes=$((1024 * 1024)); else download_bytes=$((100 * 1024 * 1024)); fi
+mkdir -p "$work/www" "$work/nginx-temp"
+truncate -s "$download_bytes" "$work/www/download"
+chmod 755 "$work/www"; chmod 644 "$work/www/download"
+
+wait_port() { # name pid port
+  local i
+  for i in $(seq 300); do
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "bench: $1 exited during start-up; its log:" >&2
+      tail -20 "$work/$1.log" >&2 || true
+      exit 1
+    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$3") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench: $1 did not listen on 127.0.0.1:$3 within 30 s" >&2
+  exit 1
+}
+
+# Upstream 1: nginx, one worker: the echo endpoint and the download. Each answer carries nginx's
+# verdict on the Authorization it received (ok, placeholder, missing, wrong), never the value:
+# credproxy removes its secrets from response headers. The config holds the value: 0600.
+(umask 077; : > "$work/nginx.conf")
+cat > "$work/nginx.conf" <<EOF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-temp/body;
+  proxy_temp_path $work/nginx-temp/proxy;
+  fastcgi_temp_path $work/nginx-temp/fastcgi;
+  uwsgi_temp_path $work/nginx-temp/uwsgi;
+  scgi_temp_path $work/nginx-temp/scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  map_hash_bucket_size 128;
+  map \$http_authorization \$auth_check {
+    default wrong;
+    "" missing;
+    "Bearer proxy-managed" placeholder;
+    "Bearer $secret" ok;
+  }
+  server {
+    listen 127.0.0.1:$port_nginx ssl;
+    server_name localhost;
+    ssl_certificate $work/upstream.pem;
+    ssl_certificate_key $work/upstream.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = /echo { default_type text/plain; add_header X-Auth-Check \$auth_check always; return 200 \$auth_check; }
+    location = /download {
+      alias $work/www/download;
+      default_type application/octet-stream;
+      add_header X-Auth-Check \$auth_check always;
+    }
+  }
+}
+EOF
+nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx.log" 2>&1 &
+pids+=($!)
+wait_port nginx "$!" "$port_nginx"
+
+# Upstream 2: the benchmark's Netty server, for server-sent events and counting uploads.
+"$loadgen_java" -Xmx256m -cp "$bench_jar" io.credproxy.bench.upstream.BenchUpstream \
+  127.0.0.1 "$port_helper" "$work/upstream.pem" "$work/upstream.key" "$work/etc/secrets.env" BENCH_API_TOKEN \
+  > "$work/helper.log" 2>&1 &
+pids+=($!)
+wait_port helper "$!" "$port_helper"
+
+target_args=()
+if want direct; then
+  target_args+=(--target "name=direct,ca=$work/upstream-ca.pem")
+fi
+
+if want credproxy; then
+  cat > "$work/etc/credproxy.yaml" <<EOF
+listen: 127.0.0.1:$port_credproxy
+admin: 127.0.0.1:$port_admin
+secrets: $work/etc/secrets.env
+ca_dir: $work/credproxy-ca
+audit_log: $work/credproxy-audit.log
+upstream:
+  extra_ca: [$work/upstream-ca.pem]
+  resolve:
+    "localhost:$port_nginx": "127.0.0.1:$port_nginx"
+    "localhost:$port_helper": "127.0.0.1:$port_helper"
+rules:
+  - host: localhost
+    headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
+EOF
+  jfr_opts=()
+  if [ "$jfr" = 1 ]; then
+    mkdir -p "${results:-$root/bench/results}"
+    jfr_file="${results:-$root/bench/results}/credproxy-$(date +%Y%m%d-%H%M%S).jfr"
+    jfr_opts=("-XX:StartFlightRecording=filename=$jfr_file,settings=profile")
+    echo "bench: recording credproxy with JFR into $jfr_file"
+  fi
+  # shellcheck disable=SC2086 # the options are a list by convention
+  "$credproxy_java" $credproxy_opts "${jfr_opts[@]}" -jar "$daemon_jar" daemon --config "$work/etc/credproxy.yaml" \
+    > "$work/credproxy.log" 2>&1 &
+  credproxy_pid=$!
+  pids+=("$credproxy_pid")
+  wait_port credproxy "$credproxy_pid" "$port_credproxy"
+  target_args+=(--target "name=credproxy,proxy=127.0.0.1:$port_credproxy,pid=$credproxy_pid,ca=$work/credproxy-ca/ca.pem")
+fi
+
+if want mitmdump; then
+  mitm_quiet=()
+  [ "${MITMDUMP_QUIET:-0}" = 1 ] && mitm_quiet=(-q)
+  # As the seed's unit runs it, plus trust in the benchmark's upstream CA.
+  BENCH_SECRETS_FILE="$work/etc/secrets.env" mitmdump --mode regular --listen-host 127.0.0.1 --listen-port "$port_mitm" \
+    --set confdir="$work/mitm-conf" --set ssl_verify_upstream_trusted_ca="$work/upstream-ca.pem" \
+    "${mitm_quiet[@]}" --scripts "$root/bench/mitm_inject_addon.py" > "$work/mitmdump.log" 2>&1 &
+  mitm_pid=$!
+  pids+=("$mitm_pid")
+  wait_port mitmdump "$mitm_pid" "$port_mitm"
+  target_args+=(--target "name=mitmdump,proxy=127.0.0.1:$port_mitm,pid=$mitm_pid,ca=$work/mitm-conf/mitmproxy-ca-cert.pem")
+fi
+
+if [ "$serve" = 1 ]; then
+  echo "bench: serving until interrupted; work directory $work"
+  echo "  echo/download: https://localhost:$port_nginx/echo  /download   sse/upload: https://localhost:$port_helper/sse /upload"
+  echo "  credproxy: 127.0.0.1:$port_credproxy (admin $port_admin, CA $work/credproxy-ca/ca.pem)"
+  echo "  mitmdump:  127.0.0.1:$port_mitm (CA $work/mitm-conf/mitmproxy-ca-cert.pem)   upstream CA: $work/upstream-ca.pem"
+  keep=1
+  # wait (not a bare sleep) so that INT/TERM run the cleanup at once.
+  while :; do sleep 3600 & wait $!; done
+fi
+
+results="${results:-$root/bench/results}"
+mkdir -p "$results"
+stamp="$(date +%Y%m%d-%H%M%S)"
+out="$results/$stamp-$profile.md"
+java_version() { "$1" -version 2>&1 | head -1; }
+meta=(
+  --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  --meta "command=$command_line"
+  --meta "machine=$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
+  --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  --meta "credproxy=$(java_version "$credproxy_java"), $(basename "$daemon_jar")"
+  --meta "credproxy JVM options=$credproxy_opts"
+  --meta "mitmdump=$(mitmdump --version 2>/dev/null | head -1) with bench/mitm_inject_addon.py (the seed's addon)"
+  --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs and the download; the benchmark's Netty server (1 thread) for SSE and uploads"
+)
+echo "bench: running the $profile profile against: $targets"
+set +e
+"$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
+  "${target_args[@]}" --secrets "$work/etc/secrets.env" \
+  --echo-url "https://localhost:$port_nginx/echo" \
+  --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
+  --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
+  --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only:+--only "$only"} ${prime:+--prime-seconds "$prime"} \
+  "${meta[@]}" --meta "load average at end=see below" --out "$out"
+status=$?
+set -e
+echo "bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+sed -i "s|^- load average at end: see below|- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)|" "$out" 2>/dev/null || true
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "bench: a server (pid $pid) died during the run; logs in $work" >&2; keep=1; status=1; }
+done
+exit $status

@@ -1,0 +1,15 @@
+package io.credproxy.bench;
+
+import java.net.URI;
+
+/**
+ * Where the scenarios send their requests; every answer carries the upstream's {@link AuthVerdict}
+ * on the {@code Authorization} it received.
+ *
+ * @param echo GET, answers 200 with the verdict as the body (nginx)
+ * @param download GET, a body of {@code downloadBytes}, verdict in {@code X-Auth-Check} (nginx)
+ * @param downloadBytes the size of the download
+ * @param upload POST, answers with the number of body bytes read, verdict in {@code X-Auth-Check}
+ * @param sse GET {@code ?events=N&intervalMs=M}, a {@code text/event-stream}, verdict in {@code X-Auth-Check}
+ */
+public record Endpoints(URI echo, URI download, long downloadBytes, URI upload, URI sse) {}

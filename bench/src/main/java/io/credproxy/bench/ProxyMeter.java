@@ -1,0 +1,66 @@
+package io.credproxy.bench;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Watches the proxy process over one measured interval: CPU used, peak RSS, most open descriptors.
+ *
+ * <p>Descriptors have no kernel high-water mark, so a daemon thread samples them every 50 ms; the
+ * count shows whether the connections a scenario asked for were really open at once.
+ */
+public final class ProxyMeter {
+    /** What the proxy used over the interval; zeros for a target without a process to watch. */
+    public record Usage(double cpuSeconds, long peakRssKib, int peakFds) {
+        static final Usage NONE = new Usage(0, 0, 0);
+    }
+
+    private final ProcessStats stats;
+    private final double cpuAtStart;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread sampler;
+    private volatile int peakFds;
+
+    private ProxyMeter(ProcessStats stats) {
+        this.stats = stats;
+        if (stats == null) {
+            cpuAtStart = 0;
+            sampler = null;
+            return;
+        }
+        stats.resetPeak();
+        cpuAtStart = stats.cpuSeconds();
+        peakFds = stats.openFds();
+        sampler = new Thread(this::sample, "proxy-meter");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Starts measuring; {@code stats} may be null (nothing to watch). */
+    public static ProxyMeter start(ProcessStats stats) {
+        return new ProxyMeter(stats);
+    }
+
+    private void sample() {
+        while (running.get()) {
+            int fds = stats.openFds();
+            if (fds > peakFds) {
+                peakFds = fds;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    public Usage stop() {
+        if (stats == null) {
+            return Usage.NONE;
+        }
+        running.set(false);
+        sampler.interrupt();
+        double cpu = stats.cpuSeconds() - cpuAtStart;
+        return new Usage(cpu, stats.peakRssKib(), Math.max(peakFds, stats.openFds()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.credproxy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code bench/run.sh --smoke}: every scenario, briefly, against direct, credproxy and mitmdump,
+ * so the benchmark cannot rot. Skipped when nginx or mitmdump is not installed ({@code .ci/run}
+ * installs them).
+ */
+class BenchmarkSmokeIT {
+    private static final Path ROOT = Path.of(System.getProperty("credproxy.bench.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void theSmokeRunMeasuresAllThreeTargetsWithoutAWrongAnswer() throws Exception {
+        for (String tool : List.of("nginx", "mitmdump", "openssl", "python3")) {
+            assumeTrue(onPath(tool), tool + " is not installed: the benchmark smoke run is skipped");
+        }
+        Path results = ROOT.resolve("bench/target/smoke-results");
+        Path log = ROOT.resolve("bench/target/smoke-run.log");
+        Files.createDirectories(results);
+        Process run = new ProcessBuilder("bash", ROOT.resolve("bench/run.sh").toString(), "--smoke", "--no-build",
+                "--results", results.toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        boolean finished = run.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            run.destroy();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished).as("smoke run finished within 5 minutes; output:%n%s", output).isTrue();
+        assertThat(run.exitValue()).as("exit status; output:%n%s", output).isZero();
+        Path report = newest(results);
+        String markdown = Files.readString(report);
+        for (String target : List.of("direct", "credproxy", "mitmdump")) {
+            for (String scenario : List.of("keepalive-c1", "keepalive-c16", "newconn-c4", "download-1MiB", "upload-1MiB",
+                    "sse-first-event", "sse-rate", "held-100")) {
+                assertThat(markdown).as("report row for %s / %s", scenario, target).contains("| " + scenario + " | " + target + " |");
+            }
+        }
+        // The secret the run generated never reaches the report or the console.
+        assertThat(output).doesNotContain("BENCH_API_TOKEN=");
+        assertThat(markdown).doesNotContainPattern("bench-[0-9a-f]{48}");
+        assertThat(output).doesNotContainPattern("bench-[0-9a-f]{48}");
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path newest(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith("-smoke.md"))
+                    .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no smoke report in " + dir));
+        }
+    }
+}

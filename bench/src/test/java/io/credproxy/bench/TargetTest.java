@@ -1,0 +1,32 @@
+package io.credproxy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TargetTest {
+    @Test
+    void parsesAProxiedTarget() {
+        Target t = Target.parse("name=credproxy,proxy=127.0.0.1:18080,pid=42,ca=/tmp/ca.pem");
+        assertThat(t.name()).isEqualTo("credproxy");
+        assertThat(t.proxied()).isTrue();
+        assertThat(t.proxy().getPort()).isEqualTo(18080);
+        assertThat(t.watchedPid()).contains(42L);
+        assertThat(t.trustedCa()).hasToString("/tmp/ca.pem");
+    }
+
+    @Test
+    void parsesADirectTarget() {
+        Target t = Target.parse("name=direct,ca=/tmp/up.pem");
+        assertThat(t.proxied()).isFalse();
+        assertThat(t.watchedPid()).isEmpty();
+    }
+
+    @Test
+    void refusesSpecsWithoutNameOrCa() {
+        assertThatThrownBy(() -> Target.parse("name=x")).hasMessageContaining("ca=");
+        assertThatThrownBy(() -> Target.parse("ca=/x")).hasMessageContaining("name=");
+        assertThatThrownBy(() -> Target.parse("name=x,ca=/y,proxy=nohost")).hasMessageContaining("host:port");
+    }
+}
