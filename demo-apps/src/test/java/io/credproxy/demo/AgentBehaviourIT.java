@@ -9,11 +9,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,21 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * options, options from the environment, a runtime attach, an application with its own Byte Buddy,
  * and the shaded jar itself.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AgentBehaviourIT {
-    private DemoWorld world;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = DemoWorld.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
+class AgentBehaviourIT extends DemoWorldIT {
 
     @ParameterizedTest
     @EnumSource(Jdk.class)

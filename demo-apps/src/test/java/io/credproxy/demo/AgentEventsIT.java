@@ -12,13 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,23 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * application frame that opened it. The events are sent asynchronously, the last of them by the
  * agent's shutdown hook, so they are there once the child JVM has exited.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AgentEventsIT {
+class AgentEventsIT extends DemoWorldIT {
     private static final ObjectMapper JSON = ReportJson.newMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private DemoWorld world;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = DemoWorld.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Jdk.class)

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.demo.ChildJvm.Libraries;
 import io.credproxy.testing.RecordedRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,9 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code Proxy-Authorization}), and the app's output never holds the secret. Runs with the agent
  * also verify the bytecode of every JDK class the agent wove.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoAppsIT {
-    private DemoWorld world;
+class DemoAppsIT extends DemoWorldIT {
 
     /** A demo app as a test case: its main class, the client jars it runs with. */
     record Demo(String name, Class<?> main, Libraries libraries) {
@@ -58,18 +51,6 @@ class DemoAppsIT {
             }
         }
         return cases.stream();
-    }
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = DemoWorld.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
