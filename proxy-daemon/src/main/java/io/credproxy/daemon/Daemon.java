@@ -4,9 +4,11 @@ import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
 import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.report.Reporting;
 import io.credproxy.daemon.rules.Policy;
 import io.credproxy.daemon.rules.PolicyHolder;
 import io.credproxy.daemon.secrets.Secrets;
@@ -23,26 +25,36 @@ import io.credproxy.daemon.tls.UpstreamTrust;
 import io.credproxy.protocol.config.ProxyConfig;
 import io.credproxy.protocol.rules.Rule;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running credproxy daemon: the proxy port and the admin port, started from a configuration.
+ * A running credproxy daemon: the proxy port, the admin port and the reporting (audit log,
+ * {@code /report}, {@code /metrics}, {@code /events}), started from a configuration.
  *
  * <p>This is the one entry point the CLI and other modules' tests use:
  * <pre>{@code
  * try (Daemon daemon = Daemon.start(config, DaemonOptions.defaults().withAuditSink(sink))) {
  *     InetSocketAddress proxy = daemon.proxyAddress();   // port 0 in the config = ephemeral
  *     ...
- * }
+ * }   // close() stops the proxy, then flushes the audit log
  * }</pre>
  * {@link #start} does everything that can refuse before binding (secrets file safety, missing
- * secrets, CA, extra CAs), then binds; any refusal is a {@link ConfigException} with a one-line
- * message and nothing is left running.
+ * secrets, CA, extra CAs, opening the audit log), then binds; any refusal is a
+ * {@link ConfigException} with a one-line message and nothing is left running. The optional
+ * {@link DaemonOptions#auditSink()} gets every event besides the daemon's own reporting.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -57,10 +69,12 @@ public final class Daemon implements AutoCloseable {
     private final UpstreamConnector connector;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final Reporting reporting;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca, ServerSslContexts serverContexts,
             ProxyStats stats, AdminRouter adminRouter, Transport transport, UpstreamConnector connector, ProxyServer proxy,
-            AdminServer admin) {
+            AdminServer admin, Reporting reporting) {
         this.config = config;
         this.policyHolder = policyHolder;
         this.ca = ca;
@@ -71,6 +85,7 @@ public final class Daemon implements AutoCloseable {
         this.connector = connector;
         this.proxy = proxy;
         this.admin = admin;
+        this.reporting = reporting;
     }
 
     /** Starts with {@link DaemonOptions#defaults()}. */
@@ -82,7 +97,8 @@ public final class Daemon implements AutoCloseable {
      * Loads the secrets and the CA, builds the policy, and binds the proxy and admin ports.
      *
      * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule
-     *     naming a missing secret, an unusable CA or extra CA, a port in use
+     *     naming a missing secret, an unusable CA or extra CA, an audit log that cannot be opened,
+     *     a port in use
      */
     public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
         Secrets secrets = options.secretStore().load(config.secrets());
@@ -91,35 +107,74 @@ public final class Daemon implements AutoCloseable {
         SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
-        ProxyStats stats = new ProxyStats();
+        // Free text in events is redacted with the secrets in force, reloads included.
+        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options);
+        ProxyStats stats = new ProxyStats(reporting.metrics());
+        reporting.metrics().bindCertificateCacheSize(serverContexts::size);
+        reporting.metrics().bindCertificatesMinted(serverContexts::minted);
 
         AdminRouter router = new AdminRouter()
                 .register("GET", "/ca.pem", new CaCertificateEndpoint(ca.certificatePem()))
-                .register("GET", "/healthz", new HealthEndpoint());
-        for (DaemonOptions.AdminRoute route : options.adminEndpoints()) {
-            router.register(route.method(), route.path(), route.endpoint());
-        }
+                .register("GET", "/healthz", new HealthEndpoint())
+                .registerAll(reporting.routes())
+                .registerAll(options.adminEndpoints());
 
-        Transport transport = new Transport(options.workerThreads());
-        UpstreamConnector connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), stats);
-        AuditRecorder audit = new AuditRecorder(options.auditSink());
-        ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit), audit,
-                config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), stats);
+        Transport transport = null;
+        UpstreamConnector connector = null;
         ProxyServer proxy = null;
         try {
+            transport = new Transport(options.workerThreads());
+            connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), stats);
+            AuditRecorder audit = new AuditRecorder(reporting.sink());
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit), audit,
+                    config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), stats);
             proxy = ProxyServer.start(transport, config.listen(), context);
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
-            Daemon daemon = new Daemon(config, policyHolder, ca, serverContexts, stats, router, transport, connector, proxy, admin);
+            Daemon daemon = new Daemon(config, policyHolder, ca, serverContexts, stats, router, transport, connector, proxy,
+                    admin, reporting);
             daemon.logStarted();
             return daemon;
         } catch (ConfigException | RuntimeException e) {
             if (proxy != null) {
                 proxy.close();
             }
-            connector.close();
-            transport.close();
+            if (connector != null) {
+                connector.close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            reporting.close();
             throw e;
         }
+    }
+
+    /** Opens the audit log and assembles the report and metrics; a log that cannot be opened refuses the start. */
+    private static Reporting startReporting(ProxyConfig config, UnaryOperator<String> redactor,
+            DaemonOptions options) throws ConfigException {
+        Path file = AuditLogLocation.resolve(config);
+        try {
+            return Reporting.start(file, redactor, List.of(options.auditSink()));
+        } catch (IOException e) {
+            throw new ConfigException("cannot open the audit log " + file + ": " + why(e));
+        }
+    }
+
+    /** A short reason for an I/O failure; the message of a file-system exception is mostly its path again. */
+    private static String why(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + " is not a directory"; // createDirectories met a file on the way
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason().toLowerCase(Locale.ROOT);
+        }
+        return e.getClass().getSimpleName();
     }
 
     private void logStarted() {
@@ -127,9 +182,9 @@ public final class Daemon implements AutoCloseable {
         for (Rule rule : config.rules()) {
             rules.add(rule.destination() + " " + rule.secretNames());
         }
-        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, TLS engine {}", describe(proxyAddress()),
-                describe(adminAddress()), rules.size(), rules, Path.of(config.caDir(), CertificateAuthority.CERT_FILE),
-                TlsEngines.describe());
+        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}",
+                describe(proxyAddress()), describe(adminAddress()), rules.size(), rules,
+                Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe());
     }
 
     private static String describe(InetSocketAddress address) {
@@ -174,13 +229,27 @@ public final class Daemon implements AutoCloseable {
         return config;
     }
 
-    /** Stops accepting, closes every connection and releases the threads. */
+    /** The audit log, the live report and the metrics. */
+    public Reporting reporting() {
+        return reporting;
+    }
+
+    /**
+     * Stops accepting, closes every connection, releases the threads, then writes every queued
+     * audit event and closes the audit log. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         proxy.close();
         admin.close();
         connector.close();
+        // Connections still record their events as the event loops close them: the audit log
+        // closes only once the loops have terminated, so none of those events is lost.
         transport.close();
+        reporting.close();
         LOG.info("credproxy stopped");
     }
 }

@@ -1,6 +1,7 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminEndpoint;
+import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.server.Transport;
@@ -11,7 +12,9 @@ import java.util.Objects;
 /**
  * How {@link Daemon#start} wires the daemon, besides its configuration.
  *
- * @param auditSink receives one event per request and per tunnel (default: discards them)
+ * @param auditSink also receives every event, besides the daemon's own audit log, report and
+ *     metrics (which are always there): one per request and per tunnel, and the agents' events when
+ *     it is an {@link io.credproxy.daemon.audit.AgentEventSink} too (default: none)
  * @param secretStore reads the secrets source (default: the process environment for
  *     {@code systemd-credential:})
  * @param workerThreads network event loops (default: one per core)
@@ -26,9 +29,6 @@ public record DaemonOptions(
         List<AdminRoute> adminEndpoints) {
 
     public static final int DEFAULT_MAX_CACHED_HOSTS = 1024;
-
-    /** An admin endpoint to register: method, exact path, endpoint. */
-    public record AdminRoute(String method, String path, AdminEndpoint endpoint) {}
 
     public DaemonOptions {
         Objects.requireNonNull(auditSink, "auditSink");

@@ -38,17 +38,33 @@ import javax.net.ssl.SSLSession;
  *   <li>{@code /delay?ms=N}: waits N ms before answering like the echo below (response timeouts);
  *   <li>{@code /reflect-header/NAME}: 200 with the request's NAME header values copied into the
  *       response header {@code X-Reflected} (an upstream that echoes a credential back);
- *   <li>anything else: 200 {@code text/plain} echoing method, URI and the count of body bytes read
- *       (request bodies are read and counted, never kept whole).
+ *   <li>anything else: what the {@link Answerer} says; by default 200 {@code text/plain} echoing
+ *       method, path and the count of body bytes read (request bodies are read and counted, never
+ *       kept whole).
  * </ul>
  */
 public final class RecordingUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+    private final Answerer answerer;
 
-    private RecordingUpstream(HttpServer server) {
+    /** What the upstream answers to a request that no built-in endpoint takes. */
+    @FunctionalInterface
+    public interface Answerer {
+        Answer answer(RecordedRequest request);
+    }
+
+    /** A response: status, content type and body. */
+    public record Answer(int status, String contentType, String body) {}
+
+    /** The default: 200, echoing method, path (without query) and the request body's size. */
+    public static final Answerer ECHO = r -> new Answer(200, "text/plain; charset=utf-8",
+            r.method() + " " + r.uri().split("\\?", 2)[0] + " body=" + r.bodyBytes() + "\n");
+
+    private RecordingUpstream(HttpServer server, Answerer answerer) {
         this.server = server;
+        this.answerer = answerer;
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "test-upstream");
             t.setDaemon(true);
@@ -61,14 +77,24 @@ public final class RecordingUpstream implements AutoCloseable {
 
     /** An HTTPS upstream presenting {@code pki}'s server certificate. */
     public static RecordingUpstream https(TestPki pki) throws IOException {
+        return https(pki, ECHO);
+    }
+
+    /** An HTTPS upstream presenting {@code pki}'s server certificate, answering other paths with {@code answerer}. */
+    public static RecordingUpstream https(TestPki pki, Answerer answerer) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(TestPki.loopback(), 0), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(pki.serverContext()));
-        return new RecordingUpstream(server);
+        return new RecordingUpstream(server, answerer);
     }
 
     /** A plain-HTTP upstream. */
     public static RecordingUpstream plain() throws IOException {
-        return new RecordingUpstream(HttpServer.create(new InetSocketAddress(TestPki.loopback(), 0), 64));
+        return plain(ECHO);
+    }
+
+    /** A plain-HTTP upstream answering other paths with {@code answerer}. */
+    public static RecordingUpstream plain(Answerer answerer) throws IOException {
+        return new RecordingUpstream(HttpServer.create(new InetSocketAddress(TestPki.loopback(), 0), 64), answerer);
     }
 
     public int port() {
@@ -92,8 +118,9 @@ public final class RecordingUpstream implements AutoCloseable {
         try (exchange) {
             long bodyBytes = drain(exchange.getRequestBody());
             URI uri = exchange.getRequestURI();
-            requests.add(new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath()
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), headers(exchange), bodyBytes, sni(exchange), port()));
+            RecordedRequest recorded = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), headers(exchange), bodyBytes, sni(exchange), port());
+            requests.add(recorded);
             String path = uri.getPath();
             Map<String, String> query = query(uri.getRawQuery());
             if (path.equals("/sse")) {
@@ -112,10 +139,10 @@ public final class RecordingUpstream implements AutoCloseable {
                 if (path.equals("/delay")) {
                     sleep(intParam(query, "ms", 1000));
                 }
-                byte[] body = (exchange.getRequestMethod() + " " + uri.getRawPath() + " body=" + bodyBytes + "\n")
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
+                Answer answer = answerer.answer(recorded);
+                byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+                exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
                 exchange.getResponseBody().write(body);
             }
         }

@@ -30,4 +30,9 @@ public record AdminResponse(int status, String contentType, byte[] body, Map<Str
     public static AdminResponse json(String json) {
         return of(200, JSON, json.getBytes(StandardCharsets.UTF_8));
     }
+
+    /** The body as UTF-8 text, for tests and logs. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
 }

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.admin;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +21,18 @@ public final class AdminRouter {
      * {@code /metrics}), replacing any endpoint registered there before.
      */
     public AdminRouter register(String method, String path, AdminEndpoint endpoint) {
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("admin path must start with '/': " + path);
-        }
-        routes.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).put(method.toUpperCase(Locale.ROOT), endpoint);
+        return register(new AdminRoute(method, path, endpoint));
+    }
+
+    /** Registers a route, replacing any endpoint registered for its method and path before. */
+    public AdminRouter register(AdminRoute route) {
+        routes.computeIfAbsent(route.path(), p -> new ConcurrentHashMap<>()).put(route.method(), route.endpoint());
+        return this;
+    }
+
+    /** Registers every route of {@code list}, in order. */
+    public AdminRouter registerAll(List<AdminRoute> list) {
+        list.forEach(this::register);
         return this;
     }
 

@@ -19,16 +19,16 @@ import java.util.function.UnaryOperator;
  * {@code POST /events}: a batch of agent events, a JSON array as written by
  * {@link io.credproxy.protocol.wire.AgentEventJson}.
  *
- * <p>Answers 202 {@code {"accepted":N}} and hands every event to the sink; a body over
- * {@value #MAX_BODY_BYTES} bytes gets 413; anything that is not an array of valid events gets 400
+ * <p>Registered for POST only (the {@link AdminRouter} answers other methods with 405). Answers 202
+ * {@code {"accepted":N}} and hands every event to the sink; a body over
+ * {@value AdminServer#MAX_BODY_BYTES} bytes gets 413 (from the admin server, which stops reading
+ * there; checked here as well so the endpoint holds its contract on its own); anything that is not an array of valid events gets 400
  * with a short reason naming the first bad event, and then <em>no</em> event of the batch is
  * recorded. The events come from a semi-trusted process: {@link AgentEvent} bounds and sanitises
  * their text, the redactor takes out any secret value, and an event without a time gets the time it
  * arrived.
  */
-public final class EventsEndpoint implements Endpoint {
-    /** The largest body accepted; the admin server should cap its request aggregation at this. */
-    public static final int MAX_BODY_BYTES = 1024 * 1024;
+public final class EventsEndpoint implements AdminEndpoint {
     private static final int MAX_REASON = 160;
 
     private final AgentEventSink sink;
@@ -51,16 +51,13 @@ public final class EventsEndpoint implements Endpoint {
     }
 
     @Override
-    public EndpointResponse handle(EndpointRequest request) {
-        if (!request.method().equals("POST")) {
-            return EndpointResponse.methodNotAllowed("POST");
-        }
+    public AdminResponse handle(AdminRequest request) {
         byte[] body = request.body();
-        if (body.length > MAX_BODY_BYTES) {
-            return EndpointResponse.text(413, "body too large: at most " + MAX_BODY_BYTES + " bytes per batch");
+        if (body.length > AdminServer.MAX_BODY_BYTES) {
+            return text(413, "body too large: at most " + AdminServer.MAX_BODY_BYTES + " bytes per batch");
         }
         if (body.length == 0) {
-            return EndpointResponse.text(400, "empty body: expected a JSON array of events");
+            return text(400, "empty body: expected a JSON array of events");
         }
         JsonNode root;
         try {
@@ -68,28 +65,28 @@ public final class EventsEndpoint implements Endpoint {
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
-            return EndpointResponse.text(400, "not valid JSON" + where);
+            return text(400, "not valid JSON" + where);
         } catch (java.io.IOException e) {
-            return EndpointResponse.text(400, "cannot read the body");
+            return text(400, "cannot read the body");
         }
         if (root == null || !root.isArray()) {
-            return EndpointResponse.text(400, "expected a JSON array of events");
+            return text(400, "expected a JSON array of events");
         }
         List<AgentEvent> events = new ArrayList<>(root.size());
         long now = clock.millis();
         for (int i = 0; i < root.size(); i++) {
             JsonNode node = root.get(i);
             if (!node.isObject()) {
-                return EndpointResponse.text(400, "event " + i + ": expected a JSON object");
+                return text(400, "event " + i + ": expected a JSON object");
             }
             if (!node.hasNonNull("kind")) {
-                return EndpointResponse.text(400, "event " + i + ": missing 'kind'");
+                return text(400, "event " + i + ": missing 'kind'");
             }
             AgentEvent e;
             try {
                 e = json.treeToValue(node, AgentEvent.class);
             } catch (JacksonException | IllegalArgumentException ex) {
-                return EndpointResponse.text(400, "event " + i + ": " + reason(ex));
+                return text(400, "event " + i + ": " + reason(ex));
             }
             events.add(new AgentEvent(e.kind(), e.timeMillis() > 0 ? e.timeMillis() : now, redactor.apply(e.app()),
                     redactor.apply(e.client()), redactor.apply(e.host()), e.port(), redactor.apply(e.frame())));
@@ -97,7 +94,12 @@ public final class EventsEndpoint implements Endpoint {
         for (AgentEvent e : events) {
             sink.recordAgentEvent(e);
         }
-        return EndpointResponse.json(202, ("{\"accepted\":" + events.size() + "}").getBytes(StandardCharsets.UTF_8));
+        return AdminResponse.of(202, AdminResponse.JSON, ("{\"accepted\":" + events.size() + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A one-line plain-text answer. */
+    private static AdminResponse text(int status, String message) {
+        return AdminResponse.text(status, message + "\n");
     }
 
     /** A one-line reason without Jackson's source excerpt and reference chain. */

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** {@code GET /metrics}: Prometheus text format 0.0.4 ({@value ProxyMetrics#CONTENT_TYPE}). */
-public final class MetricsEndpoint implements Endpoint {
+public final class MetricsEndpoint implements AdminEndpoint {
     private final ProxyMetrics metrics;
 
     public MetricsEndpoint(ProxyMetrics metrics) {
@@ -13,10 +13,7 @@ public final class MetricsEndpoint implements Endpoint {
     }
 
     @Override
-    public EndpointResponse handle(EndpointRequest request) {
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return EndpointResponse.methodNotAllowed("GET");
-        }
-        return new EndpointResponse(200, ProxyMetrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8), null);
+    public AdminResponse handle(AdminRequest request) {
+        return AdminResponse.of(200, ProxyMetrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

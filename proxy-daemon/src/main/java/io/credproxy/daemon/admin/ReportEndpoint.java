@@ -7,7 +7,7 @@ import io.credproxy.daemon.report.ReportJson;
 import java.util.Objects;
 
 /** {@code GET /report}: the live aggregates as JSON ({@code application/json}, the Report schema). */
-public final class ReportEndpoint implements Endpoint {
+public final class ReportEndpoint implements AdminEndpoint {
     private final ReportAggregator aggregator;
     private final ObjectWriter writer = ReportJson.newMapper().writer();
 
@@ -16,14 +16,11 @@ public final class ReportEndpoint implements Endpoint {
     }
 
     @Override
-    public EndpointResponse handle(EndpointRequest request) {
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return EndpointResponse.methodNotAllowed("GET");
-        }
+    public AdminResponse handle(AdminRequest request) {
         try {
-            return EndpointResponse.json(200, writer.writeValueAsBytes(aggregator.snapshot()));
+            return AdminResponse.of(200, AdminResponse.JSON, writer.writeValueAsBytes(aggregator.snapshot()));
         } catch (JsonProcessingException e) {
-            return EndpointResponse.text(500, "cannot serialise the report");
+            return AdminResponse.text(500, "cannot serialise the report\n");
         }
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code credproxy} command line: {@code daemon}, {@code check}, and the verbs other parts add.
+ * The {@code credproxy} command line: {@code daemon}, {@code check}, {@code report}, and the verbs
+ * other parts add.
  *
  * <p>Exit codes: 0 success; 2 for every refusal (bad usage, bad configuration, missing or unsafe
  * secrets, port in use), printed as one line starting with {@code credproxy:}; 1 for an
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
         versionProvider = CredproxyCli.Version.class,
         description = "Keeps API secrets out of the processes that use them: a forward proxy that adds "
                 + "credentials by real destination.",
-        subcommands = {DaemonCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DaemonCommand.class, CheckCommand.class, ReportCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CredproxyCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

@@ -45,13 +45,14 @@ final class DaemonCommand implements Callable<Integer> {
         if (loaded.listen().equals(loaded.admin()) && loaded.listen().port() != 0) {
             throw new ConfigException("listen and admin are the same address " + loaded.listen());
         }
-        DaemonOptions options = options(loaded);
+        DaemonOptions options = DaemonOptions.defaults();
         Daemon daemon = Daemon.start(loaded, options);
         // Rules and secrets reload on SIGHUP or a file change, into the policy the proxy reads. The
         // reloader compares file with file, so it gets the config before the command-line overrides.
         PolicyReloader reloader = new PolicyReloader(config, fromFile, options.secretStore(), daemon.policyHolder());
         reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (systemd's stop) and Ctrl-C: stop the proxy, then flush the audit log (Daemon.close).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             reloader.close();
             daemon.close();
@@ -63,10 +64,5 @@ final class DaemonCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return CredproxyCli.EXIT_OK;
-    }
-
-    /** How the daemon is wired for this run: the place to add the audit log and metrics. */
-    static DaemonOptions options(ProxyConfig config) {
-        return DaemonOptions.defaults();
     }
 }

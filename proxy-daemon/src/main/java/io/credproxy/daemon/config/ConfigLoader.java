@@ -117,8 +117,7 @@ public final class ConfigLoader {
             if (!res.isObject()) {
                 throw new ConfigException("upstream.resolve: expected a mapping of \"host:port\": \"address:port\"");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = res.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : res.properties()) {
                 String where = "upstream.resolve[\"" + e.getKey() + "\"]";
                 if (!e.getValue().isTextual()) {
                     throw new ConfigException(where + ": expected \"address:port\"");
@@ -180,8 +179,7 @@ public final class ConfigLoader {
         if (!node.isObject()) {
             throw new ConfigException(where + ": expected a mapping of name: \"value with ${SECRET}\"");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new ConfigException(where + "." + e.getKey() + ": expected a string");
             }

@@ -2,6 +2,8 @@ package io.credproxy.daemon.metrics;
 
 import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.server.ProxyError;
+import io.credproxy.daemon.server.ProxyStats;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.micrometer.core.instrument.Counter;
@@ -25,20 +27,22 @@ import java.util.function.Supplier;
  * {@code GET /metrics}.
  *
  * <p>As an {@link AuditSink} it counts every request and tunnel by app, host, decision and status,
- * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind. The
- * server reports connections through {@link #connectionOpened()} / {@link #connectionClosed()} and
- * failures outside a request through {@link #recordError(String)}; the certificate cache size and
- * the audit log's drop count are read when scraped. App, host and error-kind labels are capped
+ * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind; as the
+ * server's {@link ProxyStats.Listener}, client connections ({@link #connectionOpened()} /
+ * {@link #connectionClosed()}) and its failures by {@link ProxyError} kind. Other failures
+ * ({@code audit_sink}) come through {@link #recordError(String)}. The certificate cache's size and
+ * mint count and the audit log's drop count are read when scraped. App, host and error-kind labels are capped
  * (later values become {@code other}) so a client cannot grow the series without limit. All methods
  * are cheap, thread-safe and never throw on bad input.
  *
  * <p>Series (Prometheus names): {@code credproxy_requests_total{app,host,decision,status}},
  * {@code credproxy_bytes_total{app,direction}}, {@code credproxy_agent_events_total{app,kind}},
  * {@code credproxy_connections_active}, {@code credproxy_certificate_cache_size},
- * {@code credproxy_errors_total{kind}}, {@code credproxy_audit_dropped_total}, plus JVM memory,
+ * {@code credproxy_certificates_minted_total}, {@code credproxy_errors_total{kind}},
+ * {@code credproxy_audit_dropped_total}, plus JVM memory,
  * thread and uptime series.
  */
-public final class ProxyMetrics implements AuditSink, AgentEventSink {
+public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats.Listener {
     /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final int DEFAULT_MAX_APPS = 100;
@@ -66,6 +70,9 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         Gauge.builder("credproxy.connections.active", activeConnections, AtomicInteger::get)
                 .description("Client connections open to the proxy")
                 .register(registry);
+        for (ProxyError kind : ProxyError.values()) {
+            errorCounter(kind.metricName()); // every server failure kind is exported from the start, at 0
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
@@ -103,11 +110,13 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     }
 
     /** A client connection to the proxy was accepted. */
+    @Override
     public void connectionOpened() {
         activeConnections.incrementAndGet();
     }
 
     /** A client connection to the proxy was closed. */
+    @Override
     public void connectionClosed() {
         activeConnections.decrementAndGet();
     }
@@ -117,11 +126,20 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
      * {@code admin}, {@code audit_sink}, ...). Use a small fixed set of kinds.
      */
     public void recordError(String kind) {
-        Counter.builder("credproxy.errors")
+        errorCounter(kind).increment();
+    }
+
+    /** Counts a failure the proxy server saw. */
+    @Override
+    public void error(ProxyError kind) {
+        recordError(kind.metricName());
+    }
+
+    private Counter errorCounter(String kind) {
+        return Counter.builder("credproxy.errors")
                 .description("Failures by kind")
                 .tag("kind", errorKinds.of(kind))
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     /** Exports the leaf-certificate cache's size, read at each scrape. */
@@ -131,6 +149,15 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
                 .description("Leaf certificates cached for intercepted hosts")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Exports how many leaf certificates have been minted ({@code ServerSslContexts::minted}), read at each scrape. */
+    public void bindCertificatesMinted(LongSupplier minted) {
+        Objects.requireNonNull(minted, "minted");
+        FunctionCounter.builder("credproxy.certificates.minted", minted, LongSupplier::getAsLong)
+                .description("Leaf certificates minted for intercepted hosts since the start")
+                .register(registry);
+        keepAlive.add(minted); // held weakly by the counter, as below
     }
 
     /** Exports the audit log's count of dropped events ({@code auditLog::dropped}), read at each scrape. */

@@ -1,6 +1,6 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.admin.Endpoint;
+import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
@@ -12,8 +12,8 @@ import io.credproxy.protocol.config.ProxyConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -21,11 +21,12 @@ import java.util.function.UnaryOperator;
  * Everything that records and reports, assembled once at daemon start-up: audit log, live report,
  * metrics, the one sink the server feeds and the admin routes.
  *
+ * <p>{@link io.credproxy.daemon.Daemon#start} owns one:
  * <pre>{@code
- * Reporting reporting = Reporting.start(config, text -> policyHolder.current().redactor().redact(text));
+ * Reporting reporting = Reporting.start(auditLogFile, text -> policyHolder.current().redactor().redact(text), extraSinks);
  * server uses reporting.sink() (AuditSink) and reporting.metrics() (connections, errors, cert cache)
- * admin routes reporting.endpoints(): "/report", "/metrics", "/events"
- * on clean stop: reporting.close()  // flushes the audit log
+ * admin router registers reporting.routes(): GET /report, GET /metrics, POST /events
+ * on clean stop, once no event loop can record any more: reporting.close()  // flushes the audit log
  * }</pre>
  */
 public final class Reporting implements Closeable {
@@ -33,18 +34,20 @@ public final class Reporting implements Closeable {
     private final ReportAggregator aggregator;
     private final ProxyMetrics metrics;
     private final CompositeAuditSink sink;
-    private final Map<String, Endpoint> endpoints;
+    private final List<AdminRoute> routes;
 
-    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor) {
+    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks) {
         this.auditLog = auditLog;
         this.aggregator = ReportAggregator.forDaemon();
         this.metrics = new ProxyMetrics();
         metrics.bindAuditDrops(auditLog::dropped);
-        this.sink = new CompositeAuditSink(List.of(auditLog, aggregator, metrics), failed -> metrics.recordError("audit_sink"));
-        this.endpoints = Map.of(
-                "/report", new ReportEndpoint(aggregator),
-                "/metrics", new MetricsEndpoint(metrics),
-                "/events", new EventsEndpoint(sink, redactor));
+        List<Object> sinks = new ArrayList<>(List.of(auditLog, aggregator, metrics));
+        sinks.addAll(extraSinks);
+        this.sink = new CompositeAuditSink(sinks, failed -> metrics.recordError("audit_sink"));
+        this.routes = List.of(
+                AdminRoute.get("/report", new ReportEndpoint(aggregator)),
+                AdminRoute.get("/metrics", new MetricsEndpoint(metrics)),
+                AdminRoute.post("/events", new EventsEndpoint(sink, redactor)));
     }
 
     /**
@@ -56,13 +59,20 @@ public final class Reporting implements Closeable {
      * @throws IOException when the audit log cannot be created or opened (a start-up refusal)
      */
     public static Reporting start(ProxyConfig config, UnaryOperator<String> redactor) throws IOException {
-        return start(AuditLogLocation.resolve(config), redactor);
+        return start(AuditLogLocation.resolve(config), redactor, List.of());
     }
 
-    /** As {@link #start(ProxyConfig, UnaryOperator)} with an explicit audit log path. */
-    public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor) throws IOException {
+    /**
+     * As {@link #start(ProxyConfig, UnaryOperator)} with an explicit audit log path, and more sinks
+     * that get every event too.
+     *
+     * @param extraSinks {@link io.credproxy.daemon.audit.AuditSink}s (and
+     *     {@link io.credproxy.daemon.audit.AgentEventSink}s, for agent events): a test's recorder, the demo
+     */
+    public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks) throws IOException {
         Objects.requireNonNull(redactor, "redactor");
-        return new Reporting(AuditLog.open(auditLogFile, redactor), redactor);
+        List<?> extras = List.copyOf(extraSinks);
+        return new Reporting(AuditLog.open(auditLogFile, redactor), redactor, extras);
     }
 
     /** The one sink for the server: audit events (and agent events) go to log, report and metrics. */
@@ -82,12 +92,15 @@ public final class Reporting implements Closeable {
         return auditLog;
     }
 
-    /** Admin routes by path: {@code /report} (GET), {@code /metrics} (GET), {@code /events} (POST). */
-    public Map<String, Endpoint> endpoints() {
-        return endpoints;
+    /** The admin routes: {@code GET /report}, {@code GET /metrics}, {@code POST /events}. */
+    public List<AdminRoute> routes() {
+        return routes;
     }
 
-    /** Writes every queued audit event and closes the audit log. */
+    /**
+     * Writes every queued audit event and closes the audit log; events recorded afterwards are
+     * dropped, so call it once nothing can record any more (the proxy's event loops have stopped).
+     */
     @Override
     public void close() {
         auditLog.close();

@@ -107,6 +107,7 @@ final class ConnectHandler implements RequestSink {
             }
             if (!f.isSuccess()) {
                 UpstreamFailure failure = UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis());
+                proxy.stats().error(failure.kind());
                 ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), keepAlive));
                 proxy.audit().record(new AuditEvent(startMillis, app, connection.client(), "CONNECT", TunnelAccounting.SCHEME,
                         target.host(), target.port(), null, Decision.ERROR, List.of(), failure.status().code(), 0, 0,

@@ -204,6 +204,8 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.status(status.code());
         } else {
+            // Without an exchange the request never got as far as a destination: a client error.
+            proxy.stats().error(ProxyError.BAD_REQUEST);
             LOG.info("app={} client={} refused request: status={} reason=\"{}\"", connection.isIntercepted() ? connection.connectApp() : "-",
                     connection.client(), status.code(), reason);
         }
@@ -226,6 +228,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             reason = "malformed request";
         }
         ReferenceCountUtil.release(request);
+        proxy.stats().error(ProxyError.BAD_REQUEST);
         LOG.info("client={} sent a malformed request{}: status={} ({})", connection.client(),
                 connection.isIntercepted() ? " to " + connection.connectTarget() : "", status.code(),
                 cause == null ? "?" : cause.getClass().getSimpleName());
@@ -335,6 +338,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
         String reason = "client TLS handshake failed: " + AuditRecorder.printable(String.valueOf(
                 cause == null ? null : cause.getMessage()), 120);
         HostPort target = connection.connectTarget();
+        proxy.stats().error(ProxyError.TLS_HANDSHAKE);
         LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
                 connection.connectApp(), connection.client(), target, reason);
         proxy.audit().record(new AuditEvent(System.currentTimeMillis(), connection.connectApp(), connection.client(),

@@ -321,6 +321,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
             return;
         }
         exchange.reason("upstream closed the connection mid-response");
+        proxy.stats().error(ProxyError.UPSTREAM_RESPONSE);
         closeClient = true;
         client.flush();
         finish();
@@ -341,6 +342,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
 
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
     private void fail(UpstreamFailure failure) {
+        proxy.stats().error(failure.kind());
         reusable = false;
         exchange.decision(Decision.ERROR);
         exchange.secretNames().clear();

@@ -13,6 +13,8 @@ import java.util.List;
  */
 final class TunnelAccounting {
     static final String SCHEME = "tunnel";
+    /** A tunnel carries no HTTP status the daemon can see (the report schema's "0: none"). */
+    static final int NO_STATUS = 0;
 
     private final AuditRecorder audit;
     private final ProxyStats stats;
@@ -50,7 +52,7 @@ final class TunnelAccounting {
         if (++closedSides == 2) {
             stats.tunnelClosed();
             audit.record(new AuditEvent(startMillis, app, client, "CONNECT", SCHEME, target.host(), target.port(), null,
-                    Decision.TUNNEL, List.of(), 200, bytesUp, bytesDown, (System.nanoTime() - startNanos) / 1_000_000, null));
+                    Decision.TUNNEL, List.of(), NO_STATUS, bytesUp, bytesDown, (System.nanoTime() - startNanos) / 1_000_000, null));
         }
     }
 }

@@ -24,6 +24,20 @@ import javax.net.ssl.SSLHandshakeException;
  */
 public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, String reason) {
 
+    /** Which failure count this is, from its status and error type. */
+    public ProxyError kind() {
+        if (status.code() == HttpResponseStatus.GATEWAY_TIMEOUT.code()) {
+            return ProxyError.TIMEOUT;
+        }
+        if (proxyStatus.startsWith("tls_")) {
+            return ProxyError.UPSTREAM_TLS;
+        }
+        if (proxyStatus.equals("http_protocol_error") || proxyStatus.equals("connection_terminated")) {
+            return ProxyError.UPSTREAM_RESPONSE;
+        }
+        return ProxyError.UPSTREAM_CONNECT;
+    }
+
     public static UpstreamFailure responseTimeout(int millis) {
         return new UpstreamFailure(HttpResponseStatus.GATEWAY_TIMEOUT, "http_response_timeout",
                 "upstream did not answer within " + millis + " ms");

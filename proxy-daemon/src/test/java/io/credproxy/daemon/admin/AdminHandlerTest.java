@@ -2,12 +2,6 @@ package io.credproxy.daemon.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AdminHandlerTest {
@@ -21,16 +15,7 @@ class AdminHandlerTest {
             });
 
     private String exchange(String raw) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(AdminServer.MAX_BODY_BYTES),
-                new AdminHandler(router, Runnable::run));
-        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.US_ASCII));
-        ch.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            out.append(((ByteBuf) o).toString(StandardCharsets.US_ASCII));
-            ((ByteBuf) o).release();
-        }
-        return out.toString();
+        return AdminExchange.exchange(router, raw);
     }
 
     @Test

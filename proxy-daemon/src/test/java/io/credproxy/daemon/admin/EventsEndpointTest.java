@@ -3,6 +3,7 @@ package io.credproxy.daemon.admin;
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.protocol.wire.AgentEventJson;
 import io.credproxy.protocol.wire.AgentEventKind;
@@ -29,7 +30,7 @@ class EventsEndpointTest {
                         "com.example.Caf\u00e9$Inner.\"quoted\"\\back/slash \uD83D\uDE00 \u2028"),
                 blocked(3, "tito", "smtp.example", 25, "com.example.Mailer.send"));
 
-        EndpointResponse response = post(AgentEventJson.toJsonArray(batch));
+        AdminResponse response = post(AgentEventJson.toJsonArray(batch));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.contentType()).isEqualTo("application/json");
@@ -39,10 +40,10 @@ class EventsEndpointTest {
 
     @Test
     void refusesBodiesOverOneMebibyteWith413() {
-        byte[] big = new byte[EventsEndpoint.MAX_BODY_BYTES + 1];
+        byte[] big = new byte[AdminServer.MAX_BODY_BYTES + 1];
         Arrays.fill(big, (byte) ' ');
 
-        EndpointResponse response = endpoint.handle(new EndpointRequest("POST", big));
+        AdminResponse response = endpoint.handle(AdminCalls.post("/events", big));
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(received).isEmpty();
@@ -63,11 +64,18 @@ class EventsEndpointTest {
     }
 
     @Test
-    void onlyPostIsAllowed() {
-        EndpointResponse response = endpoint.handle(EndpointRequest.get());
+    void isServedForPostOnlyAndTheAdminServerCapsTheBodyAtTheSameSize() {
+        AdminRouter router = new AdminRouter().register(AdminRoute.post("/events", endpoint));
 
-        assertThat(response.status()).isEqualTo(405);
-        assertThat(response.allow()).isEqualTo("POST");
+        assertThat(AdminExchange.exchange(router, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .startsWith("HTTP/1.1 405").contains("Allow: POST");
+        assertThat(AdminExchange.exchange(router, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (AdminServer.MAX_BODY_BYTES + 1) + "\r\n\r\n")).startsWith("HTTP/1.1 413");
+        String batch = AgentEventJson.toJsonArray(List.of(AgentEvent.instrumented(1, "tito", "okhttp")));
+        assertThat(AdminExchange.exchange(router, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + batch.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + batch))
+                .startsWith("HTTP/1.1 202").endsWith("{\"accepted\":1}");
+        assertThat(received).hasSize(1);
     }
 
     @Test
@@ -75,9 +83,8 @@ class EventsEndpointTest {
         EventsEndpoint redacting = new EventsEndpoint(received::add, s -> s == null ? null : s.replace("sekrit", "[redacted:K]"),
                 Clock.fixed(Instant.ofEpochMilli(777), ZoneOffset.UTC));
 
-        EndpointResponse response = redacting.handle(new EndpointRequest("POST",
-                "[{\"kind\":\"socket_blocked\",\"app\":\"a\",\"host\":\"h\",\"port\":1,\"frame\":\"X.sekrit\"}]"
-                        .getBytes(StandardCharsets.UTF_8)));
+        AdminResponse response = redacting.handle(AdminCalls.post("/events",
+                "[{\"kind\":\"socket_blocked\",\"app\":\"a\",\"host\":\"h\",\"port\":1,\"frame\":\"X.sekrit\"}]"));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(received).singleElement().satisfies(e -> {
@@ -87,13 +94,13 @@ class EventsEndpointTest {
     }
 
     private void assertBad(String body, String reasonStart) {
-        EndpointResponse response = post(body);
+        AdminResponse response = post(body);
         assertThat(response.status()).as(body).isEqualTo(400);
         assertThat(response.contentType()).isEqualTo("text/plain; charset=utf-8");
         assertThat(response.bodyText()).as(body).startsWith(reasonStart).hasLineCount(1).hasSizeLessThan(200);
     }
 
-    private EndpointResponse post(String body) {
-        return endpoint.handle(new EndpointRequest("POST", body.getBytes(StandardCharsets.UTF_8)));
+    private AdminResponse post(String body) {
+        return endpoint.handle(AdminCalls.post("/events", body));
     }
 }

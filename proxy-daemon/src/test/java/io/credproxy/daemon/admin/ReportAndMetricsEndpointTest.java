@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.report.Report;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +17,15 @@ class ReportAndMetricsEndpointTest {
         ReportAggregator aggregator = ReportAggregator.forDaemon();
         aggregator.record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
 
-        EndpointResponse response = new ReportEndpoint(aggregator).handle(EndpointRequest.get());
+        AdminResponse response = new ReportEndpoint(aggregator).handle(AdminCalls.get("/report"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).isEqualTo("application/json");
         Report report = ReportJson.newMapper().readValue(response.body(), Report.class);
         assertThat(report.apps()).singleElement().satisfies(a -> assertThat(a.requests()).isEqualTo(1));
-        assertThat(new ReportEndpoint(aggregator).handle(new EndpointRequest("POST", null)).status()).isEqualTo(405);
+        AdminRouter router = new AdminRouter().register(AdminRoute.get("/report", new ReportEndpoint(aggregator)));
+        assertThat(AdminExchange.exchange(router, "POST /report HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+                .startsWith("HTTP/1.1 405");
     }
 
     @Test
@@ -30,12 +33,14 @@ class ReportAndMetricsEndpointTest {
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.record(injected(1000, "tito", "api.cloudflare.com", "T"));
 
-        EndpointResponse response = new MetricsEndpoint(metrics).handle(EndpointRequest.get());
+        AdminResponse response = new MetricsEndpoint(metrics).handle(AdminCalls.get("/metrics"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(response.bodyText()).contains("# TYPE credproxy_requests_total counter")
                 .contains("credproxy_requests_total{app=\"tito\"");
-        assertThat(new MetricsEndpoint(metrics).handle(new EndpointRequest("DELETE", null)).allow()).isEqualTo("GET");
+        AdminRouter router = new AdminRouter().register(AdminRoute.get("/metrics", new MetricsEndpoint(metrics)));
+        assertThat(AdminExchange.exchange(router, "DELETE /metrics HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .startsWith("HTTP/1.1 405").contains("Allow: GET\r\n");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credproxy.daemon.testing.RecordingSink;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.util.ArrayList;
@@ -13,22 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CompositeAuditSinkTest {
-
-    /** Records what it is given, in both roles. */
-    static final class Recording implements AuditSink, AgentEventSink {
-        final List<AuditEvent> audit = new ArrayList<>();
-        final List<AgentEvent> agent = new ArrayList<>();
-
-        @Override
-        public void record(AuditEvent event) {
-            audit.add(event);
-        }
-
-        @Override
-        public void recordAgentEvent(AgentEvent event) {
-            agent.add(event);
-        }
-    }
 
     static final class Throwing implements AuditSink, AgentEventSink {
         @Override
@@ -44,8 +29,8 @@ class CompositeAuditSinkTest {
 
     @Test
     void fansEachEventOutToEverySink() {
-        Recording a = new Recording();
-        Recording b = new Recording();
+        RecordingSink a = new RecordingSink();
+        RecordingSink b = new RecordingSink();
         List<AuditEvent> auditOnly = new ArrayList<>();
         CompositeAuditSink composite = CompositeAuditSink.of(a, (AuditSink) auditOnly::add, b);
 
@@ -61,7 +46,7 @@ class CompositeAuditSinkTest {
 
     @Test
     void aThrowingSinkNeitherStopsTheOthersNorReachesTheCaller() {
-        Recording after = new Recording();
+        RecordingSink after = new RecordingSink();
         List<String> failed = new ArrayList<>();
         CompositeAuditSink composite = new CompositeAuditSink(List.of(new Throwing(), after), failed::add);
 
@@ -87,6 +72,6 @@ class CompositeAuditSinkTest {
 
     @Test
     void refusesObjectsThatAreNoSink() {
-        assertThatThrownBy(() -> CompositeAuditSink.of(new Recording(), "not a sink")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CompositeAuditSink.of(new RecordingSink(), "not a sink")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -72,4 +72,20 @@ class CredproxyCliTest {
         assertThat(run("daemon", "--help")).isZero();
         assertThat(out.toString()).contains("--listen=HOST:PORT");
     }
+
+    @Test
+    void reportIsAVerbWithItsOwnExitCodes() throws Exception {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("report");
+        Path log = Files.writeString(dir.resolve("audit.jsonl"),
+                "{\"type\":\"request\",\"timeMillis\":1,\"app\":\"tito\",\"host\":\"api.cloudflare.com\",\"port\":443,"
+                        + "\"decision\":\"injected\",\"secretNames\":[\"CF_TOKEN\"],\"status\":200}\n");
+
+        assertThat(run("report", "--audit-log", log.toString(), "--format", "json")).isZero();
+        assertThat(out.toString()).contains("\"app\" : \"tito\"").contains("CF_TOKEN");
+
+        assertThat(run("report", "--admin", "127.0.0.1:1", "--audit-log", log.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("credproxy: --admin and --audit-log cannot be used together");
+        assertThat(run("report", "--audit-log", dir.resolve("absent.jsonl").toString())).isEqualTo(2);
+    }
 }

@@ -2,22 +2,23 @@ package io.credproxy.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import io.credproxy.daemon.admin.EndpointRequest;
-import io.credproxy.daemon.admin.EndpointResponse;
+import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.AdminRouter;
+import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.daemon.report.ReportLimits;
+import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.testing.SampleReports;
+import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.Report;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,29 +107,19 @@ class ReportCommandTest {
     }
 
     @Test
-    void fetchesTheLiveReportFromTheAdminEndpoint() throws IOException {
+    void fetchesTheLiveReportFromTheAdminEndpoint() throws Exception {
         ReportAggregator aggregator = new ReportAggregator(ReportLimits.defaults(), SampleReports.CLOCK, Report.SOURCE_DAEMON);
         SampleReports.feed(aggregator);
-        ReportEndpoint endpoint = new ReportEndpoint(aggregator);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/report", exchange -> {
-            EndpointResponse r = endpoint.handle(new EndpointRequest(exchange.getRequestMethod(), null));
-            exchange.getResponseHeaders().set("Content-Type", r.contentType());
-            exchange.sendResponseHeaders(r.status(), r.body().length);
-            exchange.getResponseBody().write(r.body());
-            exchange.close();
-        });
-        server.start();
-        try {
-            String admin = "127.0.0.1:" + server.getAddress().getPort();
+        AdminRouter router = new AdminRouter().register(AdminRoute.get("/report", new ReportEndpoint(aggregator)));
+        try (Transport transport = new Transport(1);
+                AdminServer server = AdminServer.start(transport, new HostPort("127.0.0.1", 0), router)) {
+            String admin = "127.0.0.1:" + server.address().getPort();
 
             assertThat(run("--admin", admin, "--format", "json", "--app", "places")).isZero();
 
             Report report = parse(out.toString());
             assertThat(report.source()).isEqualTo("daemon");
             assertThat(report.apps()).extracting(AppReport::app).containsExactly("places");
-        } finally {
-            server.stop(0);
         }
     }
 

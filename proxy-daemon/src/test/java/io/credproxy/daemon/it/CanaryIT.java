@@ -14,9 +14,16 @@ import static io.credproxy.daemon.it.DaemonFixture.WRONG_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.server.HttpCodecs;
+import io.credproxy.protocol.wire.AgentEvent;
+import io.credproxy.protocol.wire.AgentEventJson;
+import io.credproxy.protocol.wire.AgentEventKind;
 import io.credproxy.testing.Canaries;
 import io.credproxy.testing.RecordedRequest;
 import io.credproxy.testing.TestPki;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the packaged daemon at DEBUG log level through every path it has (injection, denials,
- * every upstream failure, malformed input, tunnels, admin), then searches every byte it printed
- * or wrote, every response it gave and every file it created for the canary secret values.
+ * every upstream failure, malformed input, tunnels, admin, agent events), then searches every byte
+ * it printed or wrote (its audit log included), every response it gave ({@code /report} and
+ * {@code /metrics} included), every {@code credproxy report} output (from the live daemon and from
+ * the audit log, every format) and every file it created for the canary secret values.
  *
  * <p>What an upstream itself sends back is not the daemon's output: the one test upstream
  * endpoint that echoes the request path gets its answers written apart, and that copy serves as
@@ -87,6 +96,24 @@ class CanaryIT {
             assertThat(fx.curlTrusting(fx.upstreamCaPem, "-H", "Host: " + CLOUDFLARE, "https://" + EVIL + "/").status()).isEqualTo(200);
             texts.put("/ca.pem", child.fetch("/ca.pem"));
             texts.put("/healthz", child.fetch("/healthz"));
+            // An agent that reports a secret where none belongs (its frame and destination).
+            String batch = AgentEventJson.toJsonArray(List.of(AgentEvent.socket(AgentEventKind.SOCKET_BLOCKED, 0, "tito",
+                    "java.net.Socket", cf + ".example", 25, "com.example.Leaky." + cf)));
+            HttpResponse<String> events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + fx.adminAddress() + "/events")).POST(HttpRequest.BodyPublishers.ofString(batch)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(events.statusCode()).isEqualTo(202);
+            texts.put("POST /events answer", events.body());
+            // Reports and metrics, live.
+            String report = child.fetch("/report");
+            assertThat(report).contains("CLOUDFLARE_D1_API_TOKEN").contains("com.example.Leaky.[redacted:CLOUDFLARE_D1_API_TOKEN]");
+            texts.put("/report", report);
+            texts.put("/metrics", child.fetch("/metrics"));
+            for (String format : List.of("table", "json", "html")) {
+                ChildDaemon.Run run = ChildDaemon.run(List.of("report", "--admin", fx.adminAddress(), "--format", format));
+                assertThat(run.exitCode()).as(run.stderr()).isZero();
+                texts.put("credproxy report --admin --format " + format, run.stdout() + run.stderr());
+            }
 
             // Positive control: the credentials did reach the upstreams.
             assertThat(fx.https.requests()).extracting(r -> r.firstHeader("Authorization")).contains("Bearer " + cf);
@@ -95,6 +122,14 @@ class CanaryIT {
 
             child.stop();
             assertThat(child.stdout() + child.stderr()).contains("credproxy stopped").contains("[redacted:CLOUDFLARE_D1_API_TOKEN]");
+            // The audit log (in outDir, searched below) holds the leaky request, redacted.
+            assertThat(Files.readString(fx.auditLog)).contains("/leak/[redacted:CLOUDFLARE_D1_API_TOKEN]")
+                    .contains("com.example.Leaky.[redacted:CLOUDFLARE_D1_API_TOKEN]");
+            for (String format : List.of("table", "json", "html")) {
+                ChildDaemon.Run run = ChildDaemon.run(List.of("report", "--audit-log", fx.auditLog.toString(), "--format", format));
+                assertThat(run.exitCode()).as(run.stderr()).isZero();
+                texts.put("credproxy report --audit-log --format " + format, run.stdout() + run.stderr());
+            }
 
             List<String> leaks = Canaries.findLeaks(fx.secrets, List.of(fx.outDir, dir.resolve("ca"), fx.configFile), texts);
             assertThat(leaks).isEmpty();

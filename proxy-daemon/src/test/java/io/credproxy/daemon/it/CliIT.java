@@ -91,6 +91,20 @@ class CliIT {
     }
 
     @Test
+    void anAuditLogThatCannotBeOpenedIsRefusedNamingIt() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+        Files.writeString(dir.resolve("not-a-directory"), "x");
+        Files.writeString(config, Files.readString(config) + "audit_log: not-a-directory/audit.jsonl\n");
+
+        ChildDaemon.Run run = ChildDaemon.run(List.of("daemon", "--config", config.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList()).containsExactly("credproxy: cannot open the audit log "
+                + dir.resolve("not-a-directory/audit.jsonl") + ": " + dir.resolve("not-a-directory") + " is not a directory");
+        assertThat(run.stdout()).isEmpty();
+    }
+
+    @Test
     void badUsageAndBadConfigAreRefusedWithOneLine() throws Exception {
         Path config = config("127.0.0.1:0", "CF_TOKEN");
         Files.writeString(dir.resolve("broken.yaml"), "listen: [unclosed\n");

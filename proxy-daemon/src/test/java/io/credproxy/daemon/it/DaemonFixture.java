@@ -66,8 +66,11 @@ final class DaemonFixture implements AutoCloseable {
     final Path configFile;
     final Path secretsFile;
     final Path upstreamCaPem;
+    /** The daemon's audit log ({@code audit_log:}), among what canary searches read. */
+    final Path auditLog;
+    /** What the daemon recorded, through {@code DaemonOptions.withAuditSink} (in-process daemon only). */
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-    /** The in-process daemon; {@code null} when the daemon runs as a child process. */
+    /** The in-process daemon, reports and metrics included; {@code null} when the daemon runs as a child process. */
     final Daemon daemon;
     private ChildDaemon child;
     private Path daemonCaPem;
@@ -81,6 +84,7 @@ final class DaemonFixture implements AutoCloseable {
         plain = RecordingUpstream.plain();
         untrusted = RecordingUpstream.https(otherPki);
         upstreamCaPem = pki.writeCaPem(dir.resolve("upstream-ca.pem"));
+        auditLog = outDir.resolve("audit.jsonl");
         secrets = Canaries.values("CLOUDFLARE_D1_API_TOKEN", "GOOGLE_PLACES_API_KEY", "TELEGRAM_BOT_TOKEN", "PLAIN_TOKEN");
         // Telegram tokens look like 123456:ABC-def; keep the colon so the URI encoding is exercised.
         secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
@@ -142,6 +146,7 @@ final class DaemonFixture implements AutoCloseable {
                 .append("admin: 127.0.0.1:0\n")
                 .append("secrets: ").append(dir.resolve("secret").resolve("secrets.env")).append('\n')
                 .append("ca_dir: ").append(dir.resolve("ca")).append('\n')
+                .append("audit_log: ").append(auditLog).append('\n')
                 .append("upstream:\n")
                 .append("  extra_ca: [").append(upstreamCaPem).append("]\n")
                 .append("  connect_timeout_ms: 3000\n")
@@ -178,6 +183,15 @@ final class DaemonFixture implements AutoCloseable {
         return daemon != null ? daemon.proxyAddress().getPort() : child.proxyPort();
     }
 
+    int adminPort() {
+        return daemon != null ? daemon.adminAddress().getPort() : child.adminPort();
+    }
+
+    /** The admin address as {@code credproxy report --admin} takes it. */
+    String adminAddress() {
+        return "127.0.0.1:" + adminPort();
+    }
+
     String proxyUrl() {
         return "http://127.0.0.1:" + proxyPort();
     }
@@ -207,6 +221,13 @@ final class DaemonFixture implements AutoCloseable {
         return Curl.run(outDir, command);
     }
 
+    /** Runs curl through the daemon as {@code app}: the agent's {@code Proxy-Authorization: Basic base64(app:)}. */
+    Curl.Result curlAs(String app, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("--proxy-user", app + ":"));
+        command.addAll(List.of(args));
+        return curl(command.toArray(String[]::new));
+    }
+
     /** Runs curl through the daemon, trusting only {@code ca}. */
     Curl.Result curlTrusting(Path ca, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", ca.toString()));
@@ -231,6 +252,15 @@ final class DaemonFixture implements AutoCloseable {
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
         return found;
+    }
+
+    /** Waits until the daemon has recorded {@code n} events (tunnels are recorded once both sides closed). */
+    List<AuditEvent> awaitEvents(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return List.copyOf(events);
     }
 
     static String text(Path file) throws IOException {

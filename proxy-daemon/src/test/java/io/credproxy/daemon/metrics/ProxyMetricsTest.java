@@ -6,6 +6,9 @@ import static io.credproxy.daemon.testing.TestEvents.request;
 import static io.credproxy.daemon.testing.TestEvents.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.server.ProxyError;
+import io.credproxy.daemon.server.ProxyStats;
+import io.credproxy.daemon.server.ProxyStatsAccess;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,15 +58,45 @@ class ProxyMetricsTest {
     void readsTheCertificateCacheAndAuditDropsWhenScraped() {
         AtomicInteger cache = new AtomicInteger(3);
         long[] drops = {0};
+        long[] minted = {0};
         metrics.bindCertificateCacheSize(cache::get);
+        metrics.bindCertificatesMinted(() -> minted[0]);
         metrics.bindAuditDrops(() -> drops[0]);
         System.gc(); // the suppliers above are lambdas nobody else holds: they must survive
 
         cache.set(17);
         drops[0] = 42;
+        minted[0] = 19;
 
         assertThat(metrics.scrape()).contains("credproxy_certificate_cache_size 17")
+                .contains("credproxy_certificates_minted_total 19")
                 .contains("credproxy_audit_dropped_total 42");
+    }
+
+    @Test
+    void countsTheServersConnectionsAndFailuresThroughProxyStats() {
+        ProxyStats stats = new ProxyStats(metrics);
+
+        assertThat(metrics.scrape()).as("every failure kind is there from the start")
+                .contains("credproxy_errors_total{kind=\"tls_handshake\"} 0")
+                .contains("credproxy_errors_total{kind=\"upstream_connect\"} 0")
+                .contains("credproxy_errors_total{kind=\"upstream_tls\"} 0")
+                .contains("credproxy_errors_total{kind=\"upstream_response\"} 0")
+                .contains("credproxy_errors_total{kind=\"timeout\"} 0")
+                .contains("credproxy_errors_total{kind=\"bad_request\"} 0");
+
+        ProxyStatsAccess.open(stats, 2);
+        ProxyStatsAccess.close(stats, 1);
+        ProxyStatsAccess.error(stats, ProxyError.UPSTREAM_TLS);
+        ProxyStatsAccess.error(stats, ProxyError.UPSTREAM_TLS);
+        ProxyStatsAccess.error(stats, ProxyError.BAD_REQUEST);
+
+        assertThat(metrics.scrape()).contains("credproxy_connections_active 1")
+                .contains("credproxy_errors_total{kind=\"upstream_tls\"} 2")
+                .contains("credproxy_errors_total{kind=\"bad_request\"} 1")
+                .contains("credproxy_errors_total{kind=\"timeout\"} 0");
+        assertThat(stats.clientConnections()).isEqualTo(1);
+        assertThat(stats.errors(ProxyError.UPSTREAM_TLS)).isEqualTo(2);
     }
 
     @Test

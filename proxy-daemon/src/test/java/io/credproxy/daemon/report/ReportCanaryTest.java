@@ -2,8 +2,7 @@ package io.credproxy.daemon.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credproxy.daemon.admin.EndpointRequest;
-import io.credproxy.daemon.admin.EndpointResponse;
+import io.credproxy.daemon.admin.AdminResponse;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
@@ -13,6 +12,7 @@ import io.credproxy.daemon.cli.ReportCommand;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.wire.AgentEvent;
@@ -77,7 +77,7 @@ class ReportCanaryTest {
                         "com.example.Leaky." + telegram),
                 AgentEvent.socket(AgentEventKind.SOCKET_TUNNELED, t + 42, "tito", "java.net.Socket", cloudflare + ".example", 443,
                         "com.example.Db.connect")));
-        assertThat(events.handle(new EndpointRequest("POST", batch.getBytes(StandardCharsets.UTF_8))).status()).isEqualTo(202);
+        assertThat(events.handle(AdminCalls.post("/events", batch)).status()).isEqualTo(202);
         audit.close();
 
         Map<String, byte[]> outputs = new LinkedHashMap<>();
@@ -85,9 +85,9 @@ class ReportCanaryTest {
             outputs.put("audit log " + file.getFileName(), Files.readAllBytes(file));
         }
         assertThat(outputs).hasSizeGreaterThan(1);
-        EndpointResponse report = new ReportEndpoint(aggregator).handle(EndpointRequest.get());
+        AdminResponse report = new ReportEndpoint(aggregator).handle(AdminCalls.get("/report"));
         outputs.put("GET /report", report.body());
-        outputs.put("GET /metrics", new MetricsEndpoint(metrics).handle(EndpointRequest.get()).body());
+        outputs.put("GET /metrics", new MetricsEndpoint(metrics).handle(AdminCalls.get("/metrics")).body());
         for (ReportFormat format : ReportFormat.values()) {
             StringWriter live = new StringWriter();
             format.renderer().render(aggregator.snapshot(), live, true);

@@ -41,6 +41,7 @@ class ForwardHandlerTest {
     private final List<AuditEvent> events = new ArrayList<>();
     private FakeUpstreams upstreams;
     private ProxyContext proxy;
+    private ProxyStats stats;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,7 +50,8 @@ class ForwardHandlerTest {
                 new Secrets("test", Map.of("T", TOKEN)));
         upstreams = new FakeUpstreams();
         AuditRecorder audit = new AuditRecorder(events::add);
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), audit, TIMEOUT_MS, 1000, new ProxyStats());
+        stats = new ProxyStats();
+        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), audit, TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {
@@ -168,6 +170,7 @@ class ForwardHandlerTest {
         assertThat(received(client)).startsWith("HTTP/1.1 504").contains("upstream did not answer within " + TIMEOUT_MS + " ms");
         assertThat(upstream.isOpen()).isFalse();
         assertThat(upstreams.released).isEmpty();
+        assertThat(stats.errors(ProxyError.TIMEOUT)).isEqualTo(1);
     }
 
     @Test
@@ -181,6 +184,7 @@ class ForwardHandlerTest {
                 .contains("credproxy: upstream other.test:80 refused the connection");
         assertThat(client.isOpen()).isTrue();
         assertThat(events).singleElement().satisfies(e -> assertThat(e.decision()).isEqualTo(Decision.ERROR));
+        assertThat(stats.errors(ProxyError.UPSTREAM_CONNECT)).isEqualTo(1);
 
         EmbeddedChannel next = (EmbeddedChannel) upstreams.next.peek();
         send(client, "GET http://other.test/again HTTP/1.1\r\nHost: other.test\r\n\r\n");
@@ -221,6 +225,7 @@ class ForwardHandlerTest {
 
         assertThat(upstreams.keys).hasSize(1);
         assertThat(received(client)).startsWith("HTTP/1.1 502").contains("closed the connection before answering");
+        assertThat(stats.errors(ProxyError.UPSTREAM_RESPONSE)).isEqualTo(1);
     }
 
     @Test
@@ -276,6 +281,7 @@ class ForwardHandlerTest {
         client.runPendingTasks();
         assertThat(client.isOpen()).isFalse();
         assertThat(events).singleElement().satisfies(e -> assertThat(e.reason()).contains("mid-response"));
+        assertThat(stats.errors(ProxyError.UPSTREAM_RESPONSE)).isEqualTo(1);
     }
 
     @Test
@@ -288,6 +294,8 @@ class ForwardHandlerTest {
         client.runPendingTasks();
         assertThat(client.isOpen()).isFalse();
         assertThat(upstreams.keys).isEmpty();
+        // A policy denial is an answer, not a failure of the proxy.
+        assertThat(ProxyError.values()).allSatisfy(kind -> assertThat(stats.errors(kind)).isZero());
     }
 
     @Test
@@ -304,6 +312,86 @@ class ForwardHandlerTest {
         send(longLine, "GET http://other.test/" + "a".repeat(HttpCodecs.MAX_REQUEST_LINE) + " HTTP/1.1\r\n\r\n");
         assertThat(received(longLine)).startsWith("HTTP/1.1 414");
         assertThat(upstreams.keys).isEmpty();
+        assertThat(stats.errors(ProxyError.BAD_REQUEST)).isEqualTo(3);
+    }
+
+    @Test
+    void requestsThatAreNotProxyRequestsAreBadRequests() {
+        EmbeddedChannel client = client();
+
+        send(client, "GET /origin-form HTTP/1.1\r\nHost: other.test\r\n\r\n");
+        send(client, "GET https://other.test/ HTTP/1.1\r\nHost: other.test\r\n\r\n");
+        send(client, "CONNECT nonsense HTTP/1.1\r\nHost: other.test\r\n\r\n");
+
+        assertThat(received(client)).contains("HTTP/1.1 400").contains("send absolute-form http:// URLs or CONNECT")
+                .contains("use CONNECT for https").contains("CONNECT needs host:port");
+        assertThat(stats.errors(ProxyError.BAD_REQUEST)).isEqualTo(3);
+        assertThat(upstreams.keys).isEmpty();
+    }
+
+    @Test
+    void anAbsoluteFormRequestWithoutProxyAuthorizationIsFromTheUnknownApp() {
+        EmbeddedChannel upstream = FakeUpstreams.upstream();
+        upstreams.then(upstream);
+        EmbeddedChannel client = client();
+
+        send(client, "GET http://other.test/ HTTP/1.1\r\nHost: other.test\r\n\r\n");
+        upstream.readOutbound();
+        respond(upstream, 200, "ok");
+
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.app()).isEqualTo(ProxyIdentity.UNKNOWN_APP));
+    }
+
+    @Test
+    void requestsInsideATunnelKeepTheConnectsAppWhateverProxyAuthorizationTheyCarry() {
+        EmbeddedChannel upstream = FakeUpstreams.upstream();
+        upstreams.then(upstream);
+        EmbeddedChannel client = client(ClientConnection.plain("127.0.0.1:9").intercepted(new HostPort("api.example.com", 443), "tito"));
+
+        send(client, "GET /v1 HTTP/1.1\r\nHost: api.example.com\r\nProxy-Authorization: "
+                + new ProxyIdentity("mallory", "x").toHeaderValue() + "\r\n\r\n");
+
+        HttpRequest forwarded = upstream.readOutbound();
+        assertThat(forwarded.headers().contains("Proxy-Authorization")).isFalse();
+        respond(upstream, 200, "ok");
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.app()).isEqualTo("tito"));
+    }
+
+    @Test
+    void aTunnelIsRecordedForTheConnectsAppWithoutAStatus() {
+        EmbeddedChannel upstream = new EmbeddedChannel();
+        upstreams.then(upstream);
+        EmbeddedChannel client = client();
+
+        send(client, "CONNECT no-rule.test:443 HTTP/1.1\r\nHost: no-rule.test:443\r\nProxy-Authorization: "
+                + new ProxyIdentity("tito", "").toHeaderValue() + "\r\n\r\n");
+        assertThat(received(client)).startsWith("HTTP/1.1 200 Connection Established");
+        client.close();
+        upstream.runPendingTasks();
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.app()).isEqualTo("tito");
+            assertThat(e.decision()).isEqualTo(Decision.TUNNEL);
+            assertThat(e.status()).isZero();
+            assertThat(e.host()).isEqualTo("no-rule.test");
+        });
+    }
+
+    @Test
+    void aTunnelThatCannotConnectIs502ForTheConnectsApp() {
+        upstreams.then(new ConnectException("Connection refused"));
+        EmbeddedChannel client = client();
+
+        send(client, "CONNECT no-rule.test:443 HTTP/1.1\r\nHost: no-rule.test:443\r\nProxy-Authorization: "
+                + new ProxyIdentity("places-app", "").toHeaderValue() + "\r\n\r\n");
+
+        assertThat(received(client)).startsWith("HTTP/1.1 502");
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.app()).isEqualTo("places-app");
+            assertThat(e.decision()).isEqualTo(Decision.ERROR);
+            assertThat(e.status()).isEqualTo(502);
+        });
+        assertThat(stats.errors(ProxyError.UPSTREAM_CONNECT)).isEqualTo(1);
     }
 
     @Test

@@ -45,6 +45,7 @@ class TunnelRelayHandlerTest {
             assertThat(e.bytesDown()).isEqualTo(13);
             assertThat(e.host()).isEqualTo("passthrough.test");
             assertThat(e.scheme()).isEqualTo("tunnel");
+            assertThat(e.status()).as("a tunnel has no HTTP status the daemon can see").isZero();
         });
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
@@ -39,6 +40,19 @@ class UpstreamFailureTest {
         assertThat(classify(handshake(new CertificateExpiredException("expired"))).reason()).contains("has expired");
         assertThat(classify(new SSLHandshakeException("no cipher suites in common")).proxyStatus()).isEqualTo("tls_protocol_error");
         assertThat(classify(null).reason()).contains("closed the connection before answering");
+    }
+
+    @Test
+    void eachFailureCountsAsOneKind() {
+        assertThat(classify(new UnknownHostException("api.example.com")).kind()).isEqualTo(ProxyError.UPSTREAM_CONNECT);
+        assertThat(classify(new ConnectException("refused")).kind()).isEqualTo(ProxyError.UPSTREAM_CONNECT);
+        assertThat(classify(new ConnectTimeoutException("t")).kind()).isEqualTo(ProxyError.TIMEOUT);
+        assertThat(classify(new SslHandshakeTimeoutException("t")).kind()).isEqualTo(ProxyError.TIMEOUT);
+        assertThat(UpstreamFailure.responseTimeout(5).kind()).isEqualTo(ProxyError.TIMEOUT);
+        assertThat(classify(handshake(new CertificateException("PKIX path building failed"))).kind()).isEqualTo(ProxyError.UPSTREAM_TLS);
+        assertThat(classify(new SSLHandshakeException("no cipher suites in common")).kind()).isEqualTo(ProxyError.UPSTREAM_TLS);
+        assertThat(classify(null).kind()).isEqualTo(ProxyError.UPSTREAM_RESPONSE);
+        assertThat(classify(new UpstreamHandler.MalformedResponseException(null)).kind()).isEqualTo(ProxyError.UPSTREAM_RESPONSE);
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.credproxy.agent;
+
+import io.credproxy.agent.bootstrap.AgentContext;
+import io.credproxy.agent.bootstrap.AgentEvents;
+import io.credproxy.agent.instrumentation.ClientInstrumentation;
+import io.credproxy.agent.instrumentation.apache5.ApacheHttpClient5Instrumentation;
+import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
+import io.credproxy.agent.instrumentation.proxyselector.ProxySelectorInstrumentation;
+import io.credproxy.agent.instrumentation.socket.SocketChannelInstrumentation;
+import io.credproxy.agent.instrumentation.socket.SocketInstrumentation;
+import io.credproxy.agent.instrumentation.tls.TrustInstrumentation;
+import io.credproxy.agent.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import io.credproxy.agent.weave.HookTransformer;
+import io.credproxy.agent.weave.MethodHook;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Weaves every instrumentation into the JVM: the one list of what the agent changes.
+ *
+ * <p>One {@link HookTransformer} weaves each target type as it is loaded; the targets already loaded
+ * (rarely any at {@code premain}, many at a runtime attach) are retransformed. The hooks insert calls
+ * only, no new fields or methods, which retransformation forbids. The raw-socket fence is
+ * {@linkplain MethodHook#required() required}: its classes are loaded right away and, if one could
+ * not be woven, installation fails and the agent stops the JVM rather than let it run unprotected.
+ * Everything else is woven when (if ever) the application loads it.
+ */
+public final class Installer {
+    private Installer() {}
+
+    /** Every instrumentation, in the order they are woven. */
+    public static List<ClientInstrumentation> instrumentations() {
+        return List.of(
+                new SocketInstrumentation(),
+                new SocketChannelInstrumentation(),
+                new TrustInstrumentation(),
+                new ProxySelectorInstrumentation(),
+                new UrlConnectionInstrumentation(),
+                new JdkHttpClientInstrumentation(),
+                new OkHttpInstrumentation(),
+                new ApacheHttpClient5Instrumentation());
+    }
+
+    /**
+     * Weaves everything into {@code instrumentation}'s JVM.
+     *
+     * @throws IllegalStateException when a required hook could not be woven
+     * @throws ClassNotFoundException when a fence class does not exist in this JVM
+     */
+    static HookTransformer install(Instrumentation instrumentation, AgentEvents events) throws ClassNotFoundException {
+        openJdkModules(instrumentation);
+        Map<String, List<MethodHook>> hooksByClient = new LinkedHashMap<>();
+        for (ClientInstrumentation client : instrumentations()) {
+            hooksByClient.put(client.client(), client.hooks());
+        }
+        HookTransformer transformer = new HookTransformer(hooksByClient, events);
+        instrumentation.addTransformer(transformer, true);
+
+        retransformLoadedTargets(instrumentation, transformer);
+        // Load the fence now, so that a class that cannot be woven stops the start, not a later connect.
+        for (String type : transformer.requiredTypes()) {
+            Class.forName(type, false, null);
+        }
+        List<String> missing = transformer.missingRequired();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("could not instrument " + String.join(", ", missing));
+        }
+        return transformer;
+    }
+
+    /**
+     * Weaves the targets loaded before the transformer was added: at {@code premain} the few the JVM
+     * (or the agent's own helpers) loaded early, at an attach the clients already in use. One
+     * retransformation for all of them, since each one is a pause of the whole JVM that revisits every
+     * loaded class; if it fails (then none was changed) each is retried alone, so that one bad class
+     * only costs its own client.
+     */
+    private static void retransformLoadedTargets(Instrumentation instrumentation, HookTransformer transformer) {
+        List<Class<?>> targets = new ArrayList<>();
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (transformer.isTarget(loaded.getName()) && instrumentation.isModifiableClass(loaded)) {
+                targets.add(loaded);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(targets.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable e) {
+            // retried one by one below
+        }
+        for (Class<?> target : targets) {
+            try {
+                instrumentation.retransformClasses(target);
+            } catch (Throwable e) {
+                transformer.rejected(target, e);
+            }
+        }
+    }
+
+    /**
+     * Woven code in {@code java.base} and {@code java.net.http} calls the bootstrap helpers, which live
+     * in the bootstrap loader's unnamed module: named modules must be told to read it. The socket
+     * helper also reads a socket's raw streams by reflection ({@code java.net} opened), and the
+     * {@code HttpURLConnection} hook takes two of {@code java.base}'s internal types (exported).
+     */
+    private static void openJdkModules(Instrumentation instrumentation) {
+        Module helpers = AgentContext.class.getModule();
+        Set<Module> toHelpers = Set.of(helpers);
+        instrumentation.redefineModule(Object.class.getModule(), toHelpers,
+                Map.of("sun.net.www", toHelpers, "sun.net.www.http", toHelpers), Map.of("java.net", toHelpers),
+                Set.of(), Map.of());
+        Optional<Module> httpClient = ModuleLayer.boot().findModule("java.net.http");
+        if (httpClient.isPresent()) {
+            instrumentation.redefineModule(httpClient.get(), toHelpers, Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+}

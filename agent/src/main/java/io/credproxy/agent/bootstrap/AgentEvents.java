@@ -1,0 +1,30 @@
+package io.credproxy.agent.bootstrap;
+
+/**
+ * Where the agent reports what it did, for the daemon's per-app reports.
+ *
+ * <p>Implementations are called on application threads, inside connects and class loading: they
+ * must return at once, never block, never throw and never do I/O on the caller's thread.
+ */
+public interface AgentEvents {
+    /** Reports nothing. */
+    AgentEvents NONE = new AgentEvents() {
+        @Override
+        public void instrumented(String client) {}
+
+        @Override
+        public void socketTunneled(String client, String host, int port, String frame) {}
+
+        @Override
+        public void socketBlocked(String client, String host, int port, String frame) {}
+    };
+
+    /** A client library ({@code okhttp}, {@code jdk-httpclient}, ...) was instrumented. */
+    void instrumented(String client);
+
+    /** A raw socket connect to {@code host:port} was carried through a CONNECT to the daemon. */
+    void socketTunneled(String client, String host, int port, String frame);
+
+    /** A raw socket connect to {@code host:port} was refused. */
+    void socketBlocked(String client, String host, int port, String frame);
+}

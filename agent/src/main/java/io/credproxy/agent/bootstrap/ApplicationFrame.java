@@ -1,0 +1,56 @@
+package io.credproxy.agent.bootstrap;
+
+import java.util.Iterator;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Finds the application frame ({@code class.method}) that opened a socket, for the reports.
+ *
+ * <p>Skips the JDK, the agent and the client libraries the agent knows, so that the report names the
+ * application's own code. Only called when a raw socket is tunneled or blocked, never per request;
+ * the walk stops at the first application frame and materialises no other.
+ */
+public final class ApplicationFrame {
+    private static final String[] LIBRARY_PREFIXES = {
+        "java.", "javax.", "jdk.", "sun.", "com.sun.", "io.credproxy.agent.", "okhttp3.", "okio.", "kotlin.",
+        "org.apache.hc.",
+    };
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /** An anonymous class rather than a lambda: no lambda linkage on the first socket event. */
+    private static final Function<Stream<StackWalker.StackFrame>, String> FIRST_APPLICATION_FRAME =
+            new Function<Stream<StackWalker.StackFrame>, String>() {
+                @Override
+                public String apply(Stream<StackWalker.StackFrame> frames) {
+                    for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                        StackWalker.StackFrame frame = it.next();
+                        if (!isLibrary(frame.getClassName())) {
+                            return frame.getClassName() + "." + frame.getMethodName();
+                        }
+                    }
+                    return null;
+                }
+            };
+
+    private ApplicationFrame() {}
+
+    /** {@code class.method} of the first caller outside the JDK and known libraries, or {@code null}. */
+    public static String find() {
+        try {
+            return WALKER.walk(FIRST_APPLICATION_FRAME);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static boolean isLibrary(String className) {
+        for (String prefix : LIBRARY_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,28 @@
+package io.credproxy.agent.instrumentation.proxyselector;
+
+import io.credproxy.agent.bootstrap.ForcedProxySelector;
+import io.credproxy.agent.instrumentation.ClientInstrumentation;
+import io.credproxy.agent.weave.Call;
+import io.credproxy.agent.weave.MethodHook;
+import io.credproxy.agent.weave.MethodMatcher;
+import java.util.List;
+
+/**
+ * {@code ProxySelector.getDefault()} always answers the forced selector, whatever
+ * {@code setDefault} was given (including {@code null}) and whatever {@code http.nonProxyHosts} says.
+ *
+ * <p>Serves the clients the agent knows nothing about that honour the JVM default (and
+ * {@code HttpURLConnection} for exempt hosts); the known clients are forced in their own instrumentation.
+ */
+public final class ProxySelectorInstrumentation implements ClientInstrumentation {
+    @Override
+    public String client() {
+        return "java.net.ProxySelector";
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(MethodHook.in("java.net.ProxySelector", MethodMatcher.exactly("getDefault", "()Ljava/net/ProxySelector;"))
+                .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;")));
+    }
+}

@@ -1,0 +1,28 @@
+package io.credproxy.daemon.admin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+
+/** Runs raw HTTP through the admin server's pipeline (codec, size cap, router) in an {@link EmbeddedChannel}. */
+final class AdminExchange {
+    private AdminExchange() {}
+
+    /** Sends {@code raw} and returns everything the admin handler wrote back. */
+    static String exchange(AdminRouter router, String raw) {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(AdminServer.MAX_BODY_BYTES),
+                new AdminHandler(router, Runnable::run));
+        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
+        ch.runPendingTasks();
+        StringBuilder out = new StringBuilder();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            out.append(((ByteBuf) o).toString(StandardCharsets.UTF_8));
+            ((ByteBuf) o).release();
+        }
+        ch.finishAndReleaseAll();
+        return out.toString();
+    }
+}
