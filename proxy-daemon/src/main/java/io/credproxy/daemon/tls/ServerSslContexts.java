@@ -1,7 +1,5 @@
 package io.credproxy.daemon.tls;
 
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -89,15 +87,8 @@ public final class ServerSslContexts {
     private static SslContext build(IssuedCertificate issued) {
         try {
             // The key manager takes the key directly: no key store, no password hashing (see LeafKeyManager).
-            return SslContextBuilder.forServer(new LeafKeyManager(issued))
-                    .sslProvider(TlsEngines.provider())
+            return TlsEngines.http11(SslContextBuilder.forServer(new LeafKeyManager(issued)))
                     .trustManager(NO_CLIENT_CERTIFICATES)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(
-                            ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build a server TLS context", e);

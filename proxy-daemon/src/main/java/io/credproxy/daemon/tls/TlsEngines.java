@@ -1,6 +1,9 @@
 package io.credproxy.daemon.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Locale;
 
@@ -36,5 +39,20 @@ public final class TlsEngines {
     /** The engine in use, for the start-up line: {@code BoringSSL} or {@code JDK}. */
     public static String describe() {
         return provider() == SslProvider.OPENSSL ? OpenSsl.versionString() : "JDK";
+    }
+
+    /**
+     * Applies what both sides of the daemon's TLS share: this engine, TLS 1.3 and 1.2 only, and
+     * ALPN offering just {@code http/1.1}, because the daemon speaks HTTP/1.1 on both sides (a
+     * client or upstream that wants h2 falls back, as ALPN requires).
+     */
+    static SslContextBuilder http11(SslContextBuilder builder) {
+        return builder.sslProvider(provider())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_1_1));
     }
 }

@@ -1,8 +1,6 @@
 package io.credproxy.daemon.tls;
 
 import io.credproxy.daemon.config.ConfigException;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -40,16 +38,9 @@ public final class UpstreamTrust {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trustStore(extraCaFiles));
-            return SslContextBuilder.forClient()
-                    .sslProvider(TlsEngines.provider())
+            return TlsEngines.http11(SslContextBuilder.forClient())
                     .trustManager(tmf)
                     .endpointIdentificationAlgorithm("HTTPS")
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(
-                            ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("cannot build the upstream TLS trust: " + e.getMessage());
