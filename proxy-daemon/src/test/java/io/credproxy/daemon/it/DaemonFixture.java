@@ -70,6 +70,8 @@ final class DaemonFixture implements AutoCloseable {
     final Path auditLog;
     /** What the daemon recorded, through {@code DaemonOptions.withAuditSink} (in-process daemon only). */
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** Events of requests that started before this (epoch ms) belong to an earlier test. */
+    private volatile long recordingSinceMillis;
     /** The in-process daemon, reports and metrics included; {@code null} when the daemon runs as a child process. */
     final Daemon daemon;
     private ChildDaemon child;
@@ -92,7 +94,7 @@ final class DaemonFixture implements AutoCloseable {
         secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
         configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()));
         if (inProcess) {
-            daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(events::add).withWorkerThreads(2));
+            daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2));
             daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
         } else {
             daemon = null;
@@ -238,6 +240,21 @@ final class DaemonFixture implements AutoCloseable {
     /** A raw socket to the proxy port. */
     RawClient raw() throws IOException {
         return new RawClient(proxyPort());
+    }
+
+    private void record(AuditEvent event) {
+        // The daemon records a request once its response is done, and a tunnel once both sides
+        // closed: that can be after the test that made it has ended. Keep such late events out of
+        // the next test's records.
+        if (event.timeMillis() >= recordingSinceMillis) {
+            events.add(event);
+        }
+    }
+
+    /** Starts a fresh record: only requests and tunnels started from now on are kept. */
+    void clearEvents() {
+        recordingSinceMillis = System.currentTimeMillis();
+        events.clear();
     }
 
     /** The audit events recorded for {@code host}, waiting briefly for events recorded after the response. */

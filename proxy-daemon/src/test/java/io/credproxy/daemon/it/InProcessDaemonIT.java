@@ -32,6 +32,6 @@ abstract class InProcessDaemonIT {
         fx.https.clear();
         fx.plain.clear();
         fx.untrusted.clear();
-        fx.events.clear();
+        fx.clearEvents();
     }
 }
