@@ -34,6 +34,15 @@ final class ByteMatcher {
     /** Per state: the longest suffix of the input seen that can still grow into a match. */
     private final int[] keep;
     private final int maxPatternLength;
+    /**
+     * Wu-Manber's block filter, exact because every pattern is at least {@code skip + 1} bytes: the
+     * case-folded byte pairs found in the first {@code skip + 1} bytes of any pattern, as a 64 Ki-bit
+     * set. In the initial state at position i, when the pair at i + skip - 1 and i + skip is not in
+     * the set, no pattern can start anywhere in [i, i + skip) (it would hold that pair within its
+     * first skip + 1 bytes), so the scan jumps skip bytes ahead and stays in the initial state.
+     */
+    private final long[] blocks = new long[1024];
+    private final int skip;
 
     ByteMatcher(List<byte[]> patterns) {
         int nextClass = 1;
@@ -109,11 +118,14 @@ final class ByteMatcher {
             int target = table[i];
             table[i] = target * classes | (matchLength[target] > 0 ? MATCH_FLAG : 0);
         }
-    }
-
-    private static int fold(byte b) {
-        int c = b & 0xff;
-        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+        int shortest = patterns.stream().mapToInt(p -> p.length).min().orElse(0);
+        skip = Math.max(0, shortest - 1);
+        for (byte[] p : patterns) {
+            for (int o = 0; o + 1 < shortest; o++) {
+                int pair = fold(p[o]) << 8 | fold(p[o + 1]);
+                blocks[pair >>> 6] |= 1L << pair;
+            }
+        }
     }
 
     /** The initial state. */
@@ -124,6 +136,22 @@ final class ByteMatcher {
     /** Per-byte class; index with {@code b & 0xff}. Shared, do not modify. */
     int[] classOf() {
         return classOf;
+    }
+
+    /** The block filter; see {@link #blocks}. Shared, do not modify. */
+    long[] blocks() {
+        return blocks;
+    }
+
+    /** How far the block filter jumps: the shortest pattern minus one (0: no filter). */
+    int skip() {
+        return skip;
+    }
+
+    /** ASCII lower case of a byte, as the filter and the classes see it. */
+    static int fold(byte b) {
+        int c = b & 0xff;
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
     /** The transition table; see the class comment. Shared, do not modify. */

@@ -31,6 +31,8 @@ public final class StreamRedactor implements AutoCloseable {
     private final ByteBufAllocator alloc;
     private final int[] classOf;
     private final int[] table;
+    private final long[] blocks;
+    private final int skip;
     private int state = ByteMatcher.start();
 
     private byte[] carry;
@@ -49,6 +51,8 @@ public final class StreamRedactor implements AutoCloseable {
         this.alloc = alloc;
         this.classOf = matcher.classOf();
         this.table = matcher.table();
+        this.blocks = matcher.blocks();
+        this.skip = matcher.skip();
         this.carry = new byte[Math.max(1, matcher.maxPatternLength())];
     }
 
@@ -59,6 +63,9 @@ public final class StreamRedactor implements AutoCloseable {
         }
         int n = chunk.readableBytes();
         int r = chunk.readerIndex();
+        if (matcher.maxPatternLength() == 0) {
+            return chunk.readRetainedSlice(n); // nothing to look for
+        }
         byte[] arr;
         int off;
         if (chunk.hasArray()) {
@@ -106,15 +113,32 @@ public final class StreamRedactor implements AutoCloseable {
     }
 
     private void scan(byte[] arr, int off, int n) {
+        final int[] table = this.table;
+        final int[] classOf = this.classOf;
+        final long[] blocks = this.blocks;
+        final int skip = this.skip;
         int s = state;
         int base = carryLen + 1 - off;
-        for (int i = off, end = off + n; i < end; i++) {
+        int i = off;
+        final int end = off + n;
+        while (i < end) {
+            if (s == 0 && skip > 1) {
+                // Most of a body holds no match: jump over it (see ByteMatcher#blocks).
+                while (i + skip < end) {
+                    int pair = ByteMatcher.fold(arr[i + skip - 1]) << 8 | ByteMatcher.fold(arr[i + skip]);
+                    if ((blocks[pair >>> 6] & (1L << pair)) != 0) {
+                        break;
+                    }
+                    i += skip;
+                }
+            }
             int t = table[s + classOf[arr[i] & 0xff]];
             s = t & ~ByteMatcher.MATCH_FLAG;
             if (t < 0) {
                 int matchEnd = base + i;
                 addMatch(matchEnd - matcher.matchLength(s), matchEnd);
             }
+            i++;
         }
         state = s;
     }

@@ -162,6 +162,23 @@ class StreamRedactorTest {
     }
 
     @Test
+    void theBlockFilterMissesNoOccurrenceAtAnyOffsetOrCut() {
+        // The scan jumps (shortest pattern - 1) bytes at a time where no pattern can start: plant a
+        // short and a long secret at every offset of filler that shares their letters, and cut anywhere.
+        List<String> values = List.of("abcd", token);
+        RedactionPatterns p = RedactionPatterns.of(values);
+        Random random = new Random(3);
+        for (int offset = 0; offset < 90; offset++) {
+            String filler = "dcba abc bcd " + token.substring(0, 12) + " xyzabc ";
+            String text = filler.repeat(3).substring(0, offset) + (offset % 2 == 0 ? "ABCD" : token) + filler.repeat(2);
+            byte[] input = bytes(text);
+            byte[] expected = Reference.redact(input, values);
+            assertThat(stream(p, input, List.of(), Kind.HEAP)).as("offset %d", offset).isEqualTo(expected);
+            assertThat(stream(p, input, List.of(1 + random.nextInt(input.length - 1)), Kind.HEAP)).as("offset %d cut", offset).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aSecretThatIsAPrefixOfAnotherIsRedactedInBothAndAPartialLongerOneKeepsItsTail() {
         String shorter = "abcdef12";
         String longer = "abcdef1234567xyz";
