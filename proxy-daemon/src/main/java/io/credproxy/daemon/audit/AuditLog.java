@@ -1,7 +1,6 @@
 package io.credproxy.daemon.audit;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.io.BufferedOutputStream;
@@ -79,7 +78,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
 
     private final Settings settings;
     private final UnaryOperator<String> redactor;
-    private final ObjectWriter writer = ReportJson.newMapper().writer();
+    private final ObjectWriter writer = AuditJson.newMapper().writer();
     private final BlockingQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong written = new AtomicLong();

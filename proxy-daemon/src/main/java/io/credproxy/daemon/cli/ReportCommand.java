@@ -6,10 +6,10 @@ import io.credproxy.daemon.report.AuditLogReader;
 import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.report.ReportFilter;
 import io.credproxy.daemon.report.ReportFormat;
-import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.report.ReportLimits;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.daemon.config.ProxyConfig;
 import io.credproxy.protocol.report.Report;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import java.io.BufferedWriter;
@@ -167,7 +167,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new Failure(EXIT_FAILED, "the admin endpoint at " + address + " answered HTTP " + response.statusCode() + " to GET /report");
         }
         try {
-            return ReportJson.newMapper().readValue(response.body(), Report.class);
+            return AuditJson.newMapper().readValue(response.body(), Report.class);
         } catch (IOException e) {
             throw new Failure(EXIT_FAILED, "the admin endpoint at " + address + " sent a report that is not valid JSON");
         }

@@ -1,7 +1,7 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.policy.ResolvedRule;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.Decision;
 import io.netty.handler.codec.http.HttpRequest;

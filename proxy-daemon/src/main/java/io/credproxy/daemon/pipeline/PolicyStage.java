@@ -1,6 +1,6 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.daemon.policy.ResolvedRule;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;

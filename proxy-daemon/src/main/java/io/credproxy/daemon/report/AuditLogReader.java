@@ -1,5 +1,6 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.daemon.audit.AuditJson;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
 public final class AuditLogReader {
     private static final int BUFFER_CHARS = 256 * 1024;
 
-    private final ObjectMapper json = ReportJson.newMapper();
+    private final ObjectMapper json = AuditJson.newMapper();
     private final ObjectReader treeReader = json.readerFor(JsonNode.class);
     private final ObjectReader auditReader = json.readerFor(AuditEvent.class);
     private final ObjectReader agentReader = json.readerFor(AgentEvent.class);

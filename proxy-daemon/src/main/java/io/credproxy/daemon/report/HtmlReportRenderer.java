@@ -1,5 +1,7 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.daemon.policy.Policy;
 import static io.credproxy.daemon.report.ReportText.html;
 
 import io.credproxy.protocol.report.AppReport;

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.daemon.audit.AuditJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.credproxy.protocol.report.Report;
@@ -10,7 +11,7 @@ import java.io.Writer;
 final class JsonReportRenderer implements ReportRenderer {
     @Override
     public void render(Report report, Writer out, boolean color) throws IOException {
-        ReportJson.newMapper()
+        AuditJson.newMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValue(out, report);

@@ -107,7 +107,7 @@ final class ConnectHandler implements RequestSink {
             }
             if (!f.isSuccess()) {
                 UpstreamFailure failure = UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis());
-                proxy.stats().error(failure.kind());
+                proxy.metrics().error(failure.kind());
                 ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), keepAlive));
                 proxy.audit().record(new AuditEvent(startMillis, app, connection.client(), "CONNECT", TunnelAccounting.SCHEME,
                         target.host(), target.port(), null, Decision.ERROR, List.of(), failure.status().code(), 0, 0,
@@ -116,7 +116,7 @@ final class ConnectHandler implements RequestSink {
                 return;
             }
             Channel upstream = f.getNow();
-            TunnelAccounting accounting = new TunnelAccounting(proxy.audit(), proxy.stats(), app, connection.client(), target);
+            TunnelAccounting accounting = new TunnelAccounting(proxy.audit(), proxy.metrics(), app, connection.client(), target);
             ctx.writeAndFlush(established());
             upstream.pipeline().addLast("relay", new TunnelRelayHandler(ctx.channel(), accounting, false));
             ChannelPipeline p = ctx.pipeline();

@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
@@ -205,7 +207,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             exchange.status(status.code());
         } else {
             // Without an exchange the request never got as far as a destination: a client error.
-            proxy.stats().error(ProxyError.BAD_REQUEST);
+            proxy.metrics().error(ProxyError.BAD_REQUEST);
             LOG.info("app={} client={} refused request: status={} reason=\"{}\"", connection.isIntercepted() ? connection.connectApp() : "-",
                     connection.client(), status.code(), reason);
         }
@@ -228,7 +230,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             reason = "malformed request";
         }
         ReferenceCountUtil.release(request);
-        proxy.stats().error(ProxyError.BAD_REQUEST);
+        proxy.metrics().error(ProxyError.BAD_REQUEST);
         LOG.info("client={} sent a malformed request{}: status={} ({})", connection.client(),
                 connection.isIntercepted() ? " to " + connection.connectTarget() : "", status.code(),
                 cause == null ? "?" : cause.getClass().getSimpleName());
@@ -338,7 +340,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
         String reason = "client TLS handshake failed: " + AuditRecorder.printable(String.valueOf(
                 cause == null ? null : cause.getMessage()), 120);
         HostPort target = connection.connectTarget();
-        proxy.stats().error(ProxyError.TLS_HANDSHAKE);
+        proxy.metrics().error(ProxyError.TLS_HANDSHAKE);
         LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
                 connection.connectApp(), connection.client(), target, reason);
         proxy.audit().record(new AuditEvent(System.currentTimeMillis(), connection.connectApp(), connection.client(),

@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
 import io.credproxy.daemon.secrets.Redactor;
@@ -321,7 +323,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
             return;
         }
         exchange.reason("upstream closed the connection mid-response");
-        proxy.stats().error(ProxyError.UPSTREAM_RESPONSE);
+        proxy.metrics().error(ProxyError.UPSTREAM_RESPONSE);
         closeClient = true;
         client.flush();
         finish();
@@ -342,7 +344,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
 
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
     private void fail(UpstreamFailure failure) {
-        proxy.stats().error(failure.kind());
+        proxy.metrics().error(failure.kind());
         reusable = false;
         exchange.decision(Decision.ERROR);
         exchange.secretNames().clear();

@@ -1,8 +1,10 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.StageChain;
-import io.credproxy.daemon.rules.PolicyHolder;
+import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.tls.ServerSslContexts;
 
 /**
@@ -14,7 +16,7 @@ import io.credproxy.daemon.tls.ServerSslContexts;
  * @param stages the stages every request goes through
  * @param audit records tunnels and connection-level events (requests are recorded by the stages)
  * @param responseTimeoutMillis how long to wait for an upstream's response head before 504
- * @param stats live connection counts
+ * @param metrics connection counts and failures
  */
 public record ProxyContext(
         PolicyHolder policies,
@@ -24,4 +26,4 @@ public record ProxyContext(
         AuditRecorder audit,
         int responseTimeoutMillis,
         int connectTimeoutMillis,
-        ProxyStats stats) {}
+        ProxyMetrics metrics) {}

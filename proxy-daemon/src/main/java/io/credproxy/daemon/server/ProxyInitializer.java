@@ -21,8 +21,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        proxy.stats().clientOpened();
-        ch.closeFuture().addListener(f -> proxy.stats().clientClosed());
+        proxy.metrics().connectionOpened();
+        ch.closeFuture().addListener(f -> proxy.metrics().connectionClosed());
         ch.pipeline()
                 .addLast(CODEC, HttpCodecs.server())
                 .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(describe(ch.remoteAddress()))));

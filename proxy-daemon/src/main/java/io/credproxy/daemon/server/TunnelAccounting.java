@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
@@ -17,7 +19,7 @@ final class TunnelAccounting {
     static final int NO_STATUS = 0;
 
     private final AuditRecorder audit;
-    private final ProxyStats stats;
+    private final ProxyMetrics stats;
     private final String app;
     private final String client;
     private final HostPort target;
@@ -27,7 +29,7 @@ final class TunnelAccounting {
     private long bytesDown;
     private int closedSides;
 
-    TunnelAccounting(AuditRecorder audit, ProxyStats stats, String app, String client, HostPort target) {
+    TunnelAccounting(AuditRecorder audit, ProxyMetrics stats, String app, String client, HostPort target) {
         this.audit = audit;
         this.stats = stats;
         this.app = app;

@@ -1,7 +1,9 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.daemon.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,9 +55,9 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     private final Class<? extends SocketChannel> channelType;
     private final HostResolver resolver = new HostResolver(4);
     private final UpstreamPool pool = new UpstreamPool(MAX_IDLE_PER_KEY);
-    private final ProxyStats stats;
+    private final ProxyMetrics stats;
 
-    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyStats stats) {
+    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics stats) {
         this.config = config;
         this.tls = tls;
         this.channelType = channelType;

@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.report.AuditEvent;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
-    private final ObjectMapper json = ReportJson.newMapper();
+    private final ObjectMapper json = AuditJson.newMapper();
 
     @TempDir
     Path dir;

@@ -8,7 +8,7 @@ import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.report.ReportAggregator;
-import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.report.ReportLimits;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.testing.SampleReports;
@@ -165,7 +165,7 @@ class ReportCommandTest {
 
     private static Report parse(String json) {
         try {
-            return ReportJson.newMapper().readValue(json, Report.class);
+            return AuditJson.newMapper().readValue(json, Report.class);
         } catch (IOException e) {
             throw new AssertionError("not a report: " + json, e);
         }

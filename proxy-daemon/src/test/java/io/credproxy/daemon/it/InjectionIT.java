@@ -99,7 +99,7 @@ class InjectionIT extends InProcessDaemonIT {
 
         // Six clients one after the other, each on a connection of its own: at most one pooled
         // upstream connection per event loop (the fixture runs two) is left open and was reused.
-        assertThat(fx.daemon.stats().upstreamConnections()).isBetween(1L, 2L);
+        assertThat(fx.daemon.metrics().upstreamConnections()).isBetween(1L, 2L);
         assertThat(fx.https.requests()).hasSize(6);
     }
 

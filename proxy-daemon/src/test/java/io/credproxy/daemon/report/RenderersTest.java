@@ -1,5 +1,7 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.daemon.audit.AuditJson;
+import io.credproxy.daemon.policy.Policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.testing.SampleReports;
@@ -80,7 +82,7 @@ class RenderersTest {
 
         String json = render(ReportFormat.JSON, report, true);
 
-        assertThat(ReportJson.newMapper().readValue(json, Report.class)).isEqualTo(report);
+        assertThat(AuditJson.newMapper().readValue(json, Report.class)).isEqualTo(report);
         assertThat(json).contains("\"source\" : \"daemon\"");
     }
 

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.daemon.audit.AuditJson;
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static io.credproxy.daemon.testing.TestEvents.injected;
 import static io.credproxy.daemon.testing.TestEvents.request;
@@ -201,7 +202,7 @@ class ReportAggregatorTest {
         aggregator.record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
         aggregator.record(tunnel(4000, "tito", "::1", 443));
         aggregator.recordAgentEvent(blocked(20, "tito", "smtp.example", 25, "com.example.Mailer.send"));
-        ObjectMapper json = ReportJson.newMapper();
+        ObjectMapper json = AuditJson.newMapper();
 
         Report report = aggregator.snapshot();
         String text = json.writeValueAsString(report);

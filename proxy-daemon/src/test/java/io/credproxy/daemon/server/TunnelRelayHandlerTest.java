@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.pipeline.AuditRecorder;
@@ -18,7 +19,7 @@ class TunnelRelayHandlerTest {
     @Test
     void bytesGoBothWaysUntouchedAndTheTunnelIsRecordedOnceBothSidesClosed() {
         List<AuditEvent> events = new ArrayList<>();
-        ProxyStats stats = new ProxyStats();
+        ProxyMetrics stats = new ProxyMetrics();
         TunnelAccounting accounting = new TunnelAccounting(new AuditRecorder(events::add), stats, "app", "127.0.0.1:1",
                 new HostPort("passthrough.test", 443));
         EmbeddedChannel client = new EmbeddedChannel();

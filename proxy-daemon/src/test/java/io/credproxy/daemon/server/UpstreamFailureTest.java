@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.protocol.config.HostPort;

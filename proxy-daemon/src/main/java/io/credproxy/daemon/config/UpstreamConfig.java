@@ -1,5 +1,6 @@
-package io.credproxy.protocol.config;
+package io.credproxy.daemon.config;
 
+import io.credproxy.protocol.config.HostPort;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.credproxy.protocol.rules;
+package io.credproxy.daemon.rules;
 
 import java.util.ArrayList;
 import java.util.Collections;

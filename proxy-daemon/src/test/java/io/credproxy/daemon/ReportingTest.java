@@ -1,4 +1,4 @@
-package io.credproxy.daemon.report;
+package io.credproxy.daemon;
 
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static io.credproxy.daemon.testing.TestEvents.injected;
@@ -9,8 +9,8 @@ import io.credproxy.daemon.admin.AdminEndpoint;
 import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.daemon.testing.RecordingSink;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.config.UpstreamConfig;
 import io.credproxy.protocol.wire.AgentEventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
-package io.credproxy.daemon.rules;
+package io.credproxy.daemon.policy;
 
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.RuleSet;
-import io.credproxy.protocol.rules.SecretTemplate;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.RuleSet;
+import io.credproxy.daemon.rules.SecretTemplate;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,11 +61,6 @@ public final class Policy {
         return new Policy(new RuleSet(rules), resolved, new Redactor(secrets));
     }
 
-    /** A policy without rules: everything passes through untouched. */
-    public static Policy empty() {
-        return new Policy(RuleSet.empty(), Map.of(), Redactor.none());
-    }
-
     // A value with CR, LF or NUL would split the request: refuse it at load, not per request.
     private static void requireHeaderSafe(String value, Rule rule, String where) throws ConfigException {
         for (int i = 0; i < value.length(); i++) {
@@ -80,10 +75,6 @@ public final class Policy {
     /** The resolved rule for a real destination (normalized host), if one applies. */
     public Optional<ResolvedRule> match(String host, int port) {
         return ruleSet.match(host, port).map(resolved::get);
-    }
-
-    public RuleSet ruleSet() {
-        return ruleSet;
     }
 
     public Redactor redactor() {

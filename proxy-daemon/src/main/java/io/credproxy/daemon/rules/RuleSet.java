@@ -1,4 +1,4 @@
-package io.credproxy.protocol.rules;
+package io.credproxy.daemon.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,10 +29,6 @@ public final class RuleSet {
                 exact.computeIfAbsent(rule.host(), h -> new ArrayList<>()).add(rule);
             }
         }
-    }
-
-    public static RuleSet empty() {
-        return new RuleSet(List.of());
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.credproxy.daemon.report;
+package io.credproxy.daemon.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -26,8 +26,8 @@ import java.util.function.Function;
  * Jackson annotations (that module is JDK only), so the enum mapping is registered here. Readers
  * ignore unknown fields, so a newer daemon's files stay readable by an older CLI.
  */
-public final class ReportJson {
-    private ReportJson() {}
+public final class AuditJson {
+    private AuditJson() {}
 
     /** A new mapper configured for the report and audit formats; thread-safe once built. */
     public static ObjectMapper newMapper() {

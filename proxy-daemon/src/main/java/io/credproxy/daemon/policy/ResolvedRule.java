@@ -1,6 +1,6 @@
-package io.credproxy.daemon.rules;
+package io.credproxy.daemon.policy;
 
-import io.credproxy.protocol.rules.Rule;
+import io.credproxy.daemon.rules.Rule;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
-package io.credproxy.daemon.secrets;
+package io.credproxy.daemon.policy;
 
+import io.credproxy.daemon.secrets.SecretStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,9 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.credproxy.daemon.config.ConfigLoader;
-import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.PolicyHolder;
-import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.daemon.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ class PolicyReloaderTest {
     private ProxyConfig running;
     private PolicyReloader reloader;
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger packageLogger = (Logger) LoggerFactory.getLogger("io.credproxy.daemon.secrets");
+    private final Logger packageLogger = (Logger) LoggerFactory.getLogger("io.credproxy.daemon.policy");
     private final String firstToken = canary();
 
     @BeforeEach

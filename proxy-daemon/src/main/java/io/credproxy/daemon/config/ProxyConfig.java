@@ -1,6 +1,7 @@
-package io.credproxy.protocol.config;
+package io.credproxy.daemon.config;
 
-import io.credproxy.protocol.rules.Rule;
+import io.credproxy.protocol.config.HostPort;
+import io.credproxy.daemon.rules.Rule;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,11 +1,11 @@
-package io.credproxy.daemon.rules;
+package io.credproxy.daemon.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.SecretTemplate;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.credproxy.daemon.rules;
+package io.credproxy.daemon.policy;
 
 import java.util.concurrent.atomic.AtomicReference;
 

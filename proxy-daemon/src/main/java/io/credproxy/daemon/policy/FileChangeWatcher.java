@@ -1,4 +1,4 @@
-package io.credproxy.daemon.secrets;
+package io.credproxy.daemon.policy;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

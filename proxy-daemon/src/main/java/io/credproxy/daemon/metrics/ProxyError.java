@@ -1,4 +1,4 @@
-package io.credproxy.daemon.server;
+package io.credproxy.daemon.metrics;
 
 /**
  * The kinds of failure the proxy counts (the {@code kind} label of {@code credproxy_errors_total}).

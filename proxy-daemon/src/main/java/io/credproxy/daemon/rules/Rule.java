@@ -1,4 +1,4 @@
-package io.credproxy.protocol.rules;
+package io.credproxy.daemon.rules;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

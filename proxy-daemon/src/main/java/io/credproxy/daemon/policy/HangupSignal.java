@@ -1,4 +1,4 @@
-package io.credproxy.daemon.secrets;
+package io.credproxy.daemon.policy;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

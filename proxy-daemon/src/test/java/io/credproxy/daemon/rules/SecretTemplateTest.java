@@ -1,4 +1,4 @@
-package io.credproxy.protocol.rules;
+package io.credproxy.daemon.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
