@@ -120,7 +120,7 @@ public final class Daemon implements AutoCloseable {
             transport = new Transport(options.workerThreads());
             connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             AuditRecorder audit = new AuditRecorder(reporting.sink());
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit), audit,
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
             AdminServer admin = AdminServer.start(transport, config.admin(), router);

@@ -36,7 +36,7 @@ class StageChainTest {
 
     @Test
     void aStageThatThrowsEndsTheExchangeWith502AndNothingIsForwarded() {
-        Stage broken = ex -> {
+        RequestHeadHook broken = ex -> {
             throw new IllegalStateException("boom " + Exchanges.CF_TOKEN);
         };
         StageChain chain = new StageChain(List.of(new PolicyStage(), new InjectionStage(), broken, new AuditStage(new AuditRecorder(events::add))));
@@ -53,7 +53,7 @@ class StageChainTest {
 
     @Test
     void aStageReturningNullFailsClosedToo() {
-        StageChain chain = new StageChain(List.of(ex -> null));
+        StageChain chain = new StageChain(List.of((RequestHeadHook) ex -> null));
 
         assertThat(chain.onRequest(intercepted("api.cloudflare.com:443", null, request("GET", "/"))).status())
                 .isEqualTo(HttpResponseStatus.BAD_GATEWAY);
@@ -62,7 +62,7 @@ class StageChainTest {
     @Test
     void aDenialStopsTheChainBeforeInjection() {
         List<String> ran = new ArrayList<>();
-        Stage spy = ex -> {
+        RequestHeadHook spy = ex -> {
             ran.add("after");
             return StageResult.proceed();
         };

@@ -53,7 +53,7 @@ class ForwardHandlerTest {
         upstreams = new FakeUpstreams();
         AuditRecorder audit = new AuditRecorder(events::add);
         stats = new ProxyMetrics();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), audit, TIMEOUT_MS, 1000, stats);
+        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {

@@ -4,6 +4,13 @@ import io.credproxy.daemon.metrics.ProxyMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.pipeline.Connection;
+import io.credproxy.daemon.pipeline.Exchange;
+import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Target;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.secrets.Secrets;
+import java.util.Map;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -17,11 +24,13 @@ import org.junit.jupiter.api.Test;
 
 class TunnelRelayHandlerTest {
     @Test
-    void bytesGoBothWaysUntouchedAndTheTunnelIsRecordedOnceBothSidesClosed() {
+    void bytesGoBothWaysUntouchedAndTheTunnelIsRecordedOnceBothSidesClosed() throws Exception {
         List<AuditEvent> events = new ArrayList<>();
         ProxyMetrics stats = new ProxyMetrics();
-        TunnelAccounting accounting = new TunnelAccounting(new AuditRecorder(events::add), stats, "app", "127.0.0.1:1",
-                new HostPort("passthrough.test", 443));
+        Target target = new Target(new Connection(null, "127.0.0.1:1"), "app", new HostPort("passthrough.test", 443),
+                Target.Kind.CONNECT, "CONNECT", Policy.resolve(List.of(), new Secrets("test", Map.of())));
+        TunnelAccounting accounting = new TunnelAccounting(Exchange.connect(target, Exchange.Scheme.TUNNEL),
+                StageChain.standard(new AuditRecorder(events::add)), stats);
         EmbeddedChannel client = new EmbeddedChannel();
         EmbeddedChannel upstream = new EmbeddedChannel();
         client.pipeline().addLast(new TunnelRelayHandler(upstream, accounting, true));
