@@ -55,8 +55,9 @@ public final class Reporting implements Closeable {
      * Opens the audit log where the configuration (or its default, see {@link AuditLogLocation})
      * says and assembles the rest.
      *
-     * @param redactor applied to free-text fields before they are written or reported; should
-     *     follow secret reloads ({@code text -> current redactor.redact(text)}); must accept {@code null}
+     * @param redactor applied to the text of agent events as they arrive (request events come
+     *     redacted from the AuditRecorder); should follow secret reloads
+     *     ({@code text -> current redactor.redact(text)}); must accept {@code null}
      * @throws IOException when the audit log cannot be created or opened (a start-up refusal)
      */
     public static Reporting start(ProxyConfig config, UnaryOperator<String> redactor) throws IOException {
@@ -73,7 +74,7 @@ public final class Reporting implements Closeable {
     public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks) throws IOException {
         Objects.requireNonNull(redactor, "redactor");
         List<?> extras = List.copyOf(extraSinks);
-        return new Reporting(AuditLog.open(auditLogFile, redactor), redactor, extras);
+        return new Reporting(AuditLog.open(auditLogFile), redactor, extras);
     }
 
     /** The one sink for the server: audit events (and agent events) go to log, report and metrics. */

@@ -32,22 +32,29 @@ public final class AuditRecorder {
         this.sink = sink;
     }
 
-    /** Records a finished exchange. */
+    /** Records a finished exchange, redacted with the secrets of its policy. */
     public void record(Exchange exchange) {
-        record(eventOf(exchange));
+        record(eventOf(exchange), exchange.policy().redactor());
     }
 
-    /** The audit record of a finished exchange, redacted. */
-    public static AuditEvent eventOf(Exchange exchange) {
-        Redactor redactor = exchange.policy().redactor();
-        return new AuditEvent(exchange.startMillis(), redactor.redact(exchange.app()), exchange.client(), exchange.method(),
-                exchange.scheme().wireName(), redactor.redact(exchange.destination().host()), exchange.destination().port(),
-                safePath(exchange.path(), redactor), exchange.decision(), List.copyOf(exchange.secretNames()),
-                exchange.status(), exchange.bytesUp(), exchange.bytesDown(), exchange.elapsedMillis(),
-                exchange.reason() == null ? null : printable(redactor.redact(exchange.reason()), 200));
+    /** The audit record of a finished exchange, as it happened (not yet redacted). */
+    static AuditEvent eventOf(Exchange exchange) {
+        return new AuditEvent(exchange.startMillis(), exchange.app(), exchange.client(), exchange.method(),
+                exchange.scheme().wireName(), exchange.destination().host(), exchange.destination().port(), exchange.path(),
+                exchange.decision(), List.copyOf(exchange.secretNames()), exchange.status(), exchange.bytesUp(),
+                exchange.bytesDown(), exchange.elapsedMillis(), exchange.reason());
     }
 
-    private void record(AuditEvent event) {
+    /**
+     * Records an event: the one redaction pass every request and tunnel event gets, on its way to
+     * the access log and the sinks (audit log, report, metrics). Every field a client or an
+     * upstream can fill loses any secret value; path and reason are also cut to printable, bounded text.
+     */
+    public void record(AuditEvent raw, Redactor redactor) {
+        AuditEvent event = new AuditEvent(raw.timeMillis(), redactor.redact(raw.app()), redactor.redact(raw.client()),
+                raw.method(), raw.scheme(), redactor.redact(raw.host()), raw.port(), safePath(raw.path(), redactor),
+                raw.decision(), raw.secretNames(), raw.status(), raw.bytesUp(), raw.bytesDown(), raw.durationMillis(),
+                raw.reason() == null ? null : printable(redactor.redact(raw.reason()), 200));
         try {
             sink.record(event);
         } catch (RuntimeException e) {

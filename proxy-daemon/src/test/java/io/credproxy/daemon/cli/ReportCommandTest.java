@@ -22,7 +22,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,7 @@ class ReportCommandTest {
     @BeforeEach
     void writeSampleAuditLog() throws IOException {
         log = dir.resolve("audit.jsonl");
-        try (AuditLog audit = AuditLog.open(log, UnaryOperator.identity())) {
+        try (AuditLog audit = AuditLog.open(log)) {
             SampleReports.feed(audit);
         }
     }
