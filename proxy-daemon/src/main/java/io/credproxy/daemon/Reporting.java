@@ -1,6 +1,5 @@
 package io.credproxy.daemon;
 
-import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
@@ -8,8 +7,9 @@ import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.audit.CompositeAuditSink;
-import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.report.ReportAggregator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.credproxy.daemon.admin.AdminEndpoint;
 import io.credproxy.daemon.admin.AdminRoute;
-import io.credproxy.daemon.testing.AdminCalls;
-import io.credproxy.daemon.testing.RecordingSink;
 import io.credproxy.daemon.config.ProxyConfig;
 import io.credproxy.daemon.config.UpstreamConfig;
+import io.credproxy.daemon.testing.AdminCalls;
+import io.credproxy.daemon.testing.RecordingSink;
 import io.credproxy.protocol.wire.AgentEventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.credproxy.daemon.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.audit.AuditJson;
+import io.credproxy.daemon.report.ReportAggregator;
 import java.util.Objects;
 
 /** {@code GET /report}: the live aggregates as JSON ({@code application/json}, the Report schema). */

@@ -1,7 +1,7 @@
 package io.credproxy.daemon.config;
 
-import io.credproxy.protocol.config.HostPort;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.protocol.config.HostPort;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.credproxy.daemon.pipeline;
 
 import io.credproxy.daemon.policy.ResolvedRule;
-import io.credproxy.protocol.report.Decision;
 import io.credproxy.daemon.rules.SecretTemplate;
+import io.credproxy.protocol.report.Decision;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,11 +1,11 @@
 package io.credproxy.daemon.policy;
 
 import io.credproxy.daemon.config.ConfigException;
-import io.credproxy.daemon.secrets.Redactor;
-import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.RuleSet;
 import io.credproxy.daemon.rules.SecretTemplate;
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.daemon.secrets.Secrets;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.credproxy.daemon.policy;
 
-import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.secrets.SecretStore;
+import io.credproxy.daemon.secrets.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditJson;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLines;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.protocol.report.AuditEvent;

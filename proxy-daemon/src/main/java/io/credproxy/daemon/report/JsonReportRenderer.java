@@ -1,8 +1,8 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.report.Report;
 import java.io.IOException;
 import java.io.Writer;

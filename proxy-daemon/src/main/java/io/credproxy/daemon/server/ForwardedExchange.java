@@ -2,21 +2,15 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
-import io.credproxy.daemon.pipeline.StageFailure;
 import io.credproxy.daemon.pipeline.StageResult;
-import java.net.InetSocketAddress;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
+import java.net.InetSocketAddress;
 
 /**
  * One request forwarded upstream and its response relayed back ({@link ResponseRelay}), both
@@ -42,23 +36,15 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
     private final boolean clientKeepAlive;
     private final boolean clientHttp10;
     private final boolean expectsBody;
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
-    private final ChannelFutureListener writeListener = f -> {
-        if (!f.isSuccess() && f.channel() == this.upstream) {
-            onUpstreamClosed(f.cause());
-        }
-    };
-
+    private final RequestRelay request;
     private final ResponseRelay response;
 
-    // Read and set by the ResponseRelay too (same exchange, same event loop).
+    // Read and set by the two relays too (same exchange, same event loop).
     Channel upstream;
     boolean bodyComplete;
     boolean finished;
     boolean reusable = true;
     boolean closeClient;
-    private ScheduledFuture<?> timeout;
-    private boolean emptyBody = true;
     private boolean retried;
 
     ForwardedExchange(ForwardHandler owner, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
@@ -71,6 +57,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
         this.expectsBody = expectsBody;
+        this.request = new RequestRelay(this, owner, proxy, exchange);
         this.response = new ResponseRelay(this, client, proxy, exchange, clientKeepAlive, clientHttp10, expectsBody);
     }
 
@@ -108,70 +95,24 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
             return;
         }
         handler.attach(this);
-        upstream.write(exchange.request()).addListener(writeListener);
-        if (retried) {
-            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(writeListener);
-        }
-        for (HttpContent c; (c = pending.poll()) != null; ) {
-            upstream.write(c).addListener(writeListener);
-        }
-        upstream.flush();
-        if (bodyComplete) {
-            requestSent();
-        } else if (upstream.isWritable()) {
-            owner.readMore();
-        }
+        request.sendTo(upstream, retried);
         upstream.read();
     }
 
     @Override
-    public void onContent(HttpContent received) {
-        boolean last = received instanceof LastHttpContent;
-        if (finished) {
-            bodyComplete |= last;
-            received.release();
-            return;
-        }
-        HttpContent content;
-        try {
-            content = proxy.stages().seesRequestContent() ? proxy.stages().onRequestContent(exchange, received) : received;
-        } catch (StageFailure e) {
-            bodyComplete |= last;
-            stageFailed();
-            return;
-        }
-        int size = content.content().readableBytes();
-        if (size > 0 || (last && !((LastHttpContent) content).trailingHeaders().isEmpty())) {
-            emptyBody = false;
-        }
-        exchange.addBytesUp(size);
-        if (last) {
-            bodyComplete = true;
-        }
-        if (upstream == null) {
-            pending.add(content);
-            return;
-        }
-        upstream.write(content).addListener(writeListener);
-        if (last) {
-            upstream.flush();
-            requestSent();
-        } else if (upstream.isWritable()) {
-            owner.readMore();
-        }
+    public void onContent(HttpContent content) {
+        request.onContent(content);
     }
 
-    /** The client's socket read is done: send what it brought upstream in one flush. */
     @Override
     public void onClientReadComplete() {
-        if (!finished && upstream != null) {
-            upstream.flush();
-        }
+        request.onClientReadComplete();
     }
 
-    private void requestSent() {
+    /** The request's end went upstream: the response timeout starts. */
+    void requestSent() {
         if (!response.started() && !finished) {
-            startTimeout();
+            response.startTimeout();
         }
     }
 
@@ -182,9 +123,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
 
     @Override
     public void onUpstreamWritabilityChanged() {
-        if (!finished && !bodyComplete && upstream != null && upstream.isWritable()) {
-            owner.readMore();
-        }
+        request.onUpstreamWritabilityChanged();
     }
 
     @Override
@@ -214,14 +153,14 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         if (finished) {
             return;
         }
-        boolean replayable = !retried && !response.started() && bodyComplete && emptyBody
+        boolean replayable = !retried && !response.started() && bodyComplete && request.empty()
                 && upstream != null && proxy.upstreams().wasPooled(upstream)
                 && !(cause instanceof UpstreamHandler.MalformedResponseException)
                 && (cause == null || cause instanceof IOException);
         if (replayable) {
             // A pooled connection the server closed while idle: the request never reached it.
             retried = true;
-            cancelTimeout();
+            response.cancelTimeout();
             detachUpstream();
             upstream.close();
             upstream = null;
@@ -282,10 +221,8 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
             return;
         }
         finished = true;
-        cancelTimeout();
-        for (HttpContent c; (c = pending.poll()) != null; ) {
-            c.release();
-        }
+        response.cancelTimeout();
+        request.releasePending();
         if (upstream != null) {
             detachUpstream();
             if (reusable && bodyComplete && response.complete() && upstream.isActive()) {
@@ -302,26 +239,6 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         UpstreamHandler handler = UpstreamHandler.of(upstream);
         if (handler != null) {
             handler.detach();
-        }
-    }
-
-    void startTimeout() {
-        if (timeout != null) {
-            return;
-        }
-        int millis = proxy.responseTimeoutMillis();
-        timeout = client.channel().eventLoop().schedule(() -> {
-            timeout = null;
-            if (!finished && !response.started()) {
-                fail(UpstreamFailure.responseTimeout(millis));
-            }
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
         }
     }
 }

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The response half of a {@link ForwardedExchange}: the upstream's response head and body on their
@@ -33,6 +35,7 @@ final class ResponseRelay {
     private boolean started;
     private boolean complete;
     private boolean informational;
+    private ScheduledFuture<?> timeout;
 
     ResponseRelay(ForwardedExchange ex, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
             boolean clientKeepAlive, boolean clientHttp10, boolean expectsBody) {
@@ -70,7 +73,7 @@ final class ResponseRelay {
         if (ex.finished) {
             return;
         }
-        ex.cancelTimeout();
+        cancelTimeout();
         int code = response.status().code();
         if (code == 101) {
             ex.fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
@@ -119,7 +122,7 @@ final class ResponseRelay {
             if (last) {
                 informational = false;
                 if (ex.bodyComplete) {
-                    ex.startTimeout();
+                    startTimeout();
                 }
             }
             ex.upstream.read();
@@ -160,6 +163,27 @@ final class ResponseRelay {
             ex.upstream.read();
         } else {
             client.flush();
+        }
+    }
+
+    /** The upstream has {@code upstream.response_timeout_ms} from the request's end to its response head (504). */
+    void startTimeout() {
+        if (timeout != null) {
+            return;
+        }
+        int millis = proxy.responseTimeoutMillis();
+        timeout = client.channel().eventLoop().schedule(() -> {
+            timeout = null;
+            if (!ex.finished && !started()) {
+                ex.fail(UpstreamFailure.responseTimeout(millis));
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.config.UpstreamConfig;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.daemon.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

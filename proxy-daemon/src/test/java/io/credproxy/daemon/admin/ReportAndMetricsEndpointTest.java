@@ -3,9 +3,9 @@ package io.credproxy.daemon.admin;
 import static io.credproxy.daemon.testing.TestEvents.injected;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.report.ReportAggregator;
-import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.report.Report;
 import org.junit.jupiter.api.Test;

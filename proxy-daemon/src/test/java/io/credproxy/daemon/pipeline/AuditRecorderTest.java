@@ -8,17 +8,17 @@ import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.report.Decision;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.io.TempDir;
-import io.credproxy.protocol.report.Decision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditRecorderTest {
     @Test

@@ -1,10 +1,10 @@
 package io.credproxy.daemon.pipeline;
 
 import io.credproxy.daemon.policy.Policy;
-import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.protocol.config.HostPort;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.SecretTemplate;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.config.HostPort;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,6 +1,5 @@
 package io.credproxy.daemon.policy;
 
-import io.credproxy.daemon.secrets.SecretStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.secrets.SecretStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package io.credproxy.daemon.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.SecretTemplate;
+import io.credproxy.daemon.secrets.Secrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

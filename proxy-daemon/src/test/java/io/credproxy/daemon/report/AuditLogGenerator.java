@@ -1,7 +1,7 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditJson;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLines;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;

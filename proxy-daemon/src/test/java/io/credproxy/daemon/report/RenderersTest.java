@@ -1,9 +1,8 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditJson;
-import io.credproxy.daemon.policy.Policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.testing.SampleReports;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
@@ -99,8 +98,8 @@ class RenderersTest {
         assertThat(ReportFormat.parse("HTML")).isEqualTo(ReportFormat.HTML);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportFormat.parse("pdf"))
                 .hasMessage("unknown format 'pdf' (use table, json or html)");
-        assertThat(HtmlReportRenderer.duration(1000)).isEqualTo("1 s");
-        assertThat(HtmlReportRenderer.duration(256_000)).isEqualTo("4 min");
+        assertThat(HtmlTimelineChart.duration(1000)).isEqualTo("1 s");
+        assertThat(HtmlTimelineChart.duration(256_000)).isEqualTo("4 min");
         assertThat(ReportText.bytes(1536)).isEqualTo("1.5 KiB");
     }
 

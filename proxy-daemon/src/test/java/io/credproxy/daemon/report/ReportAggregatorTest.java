@@ -1,6 +1,5 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditJson;
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static io.credproxy.daemon.testing.TestEvents.injected;
 import static io.credproxy.daemon.testing.TestEvents.request;
@@ -9,6 +8,7 @@ import static io.credproxy.daemon.testing.TestEvents.tunneled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.BypassReport;

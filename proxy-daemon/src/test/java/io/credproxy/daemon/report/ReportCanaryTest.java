@@ -1,6 +1,5 @@
 package io.credproxy.daemon.report;
 
-import io.credproxy.daemon.audit.AuditLogSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.admin.AdminResponse;
@@ -8,10 +7,11 @@ import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
-import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.audit.AuditLogSettings;
 import io.credproxy.daemon.audit.CompositeAuditSink;
 import io.credproxy.daemon.cli.ReportCommand;
 import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.testing.AdminCalls;

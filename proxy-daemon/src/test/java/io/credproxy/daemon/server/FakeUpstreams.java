@@ -2,12 +2,12 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,19 +1,19 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.metrics.ProxyMetrics;
-import io.credproxy.daemon.metrics.ProxyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
-import io.credproxy.daemon.rules.Rule;
-import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

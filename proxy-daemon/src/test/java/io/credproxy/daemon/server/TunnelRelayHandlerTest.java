@@ -1,8 +1,8 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.metrics.ProxyMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.Connection;
 import io.credproxy.daemon.pipeline.Exchange;
@@ -10,7 +10,6 @@ import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.pipeline.Target;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.secrets.Secrets;
-import java.util.Map;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -20,6 +19,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TunnelRelayHandlerTest {
