@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class PolicyReloader implements AutoCloseable {
     private final HangupSignal hangup = new HangupSignal();
     /** Digest of the config and secrets bytes last tried, so a change event for the same content is ignored. */
     private byte[] lastTried;
+    /** File changes looked at so far (reloaded or found unchanged); tests wait on it. */
+    private final AtomicInteger changesChecked = new AtomicInteger();
 
     /**
      * Creates a reloader; nothing runs until {@link #start()}.
@@ -114,6 +117,12 @@ public final class PolicyReloader implements AutoCloseable {
         if (!Arrays.equals(fingerprint(next), lastTried)) {
             reload(trigger);
         }
+        changesChecked.incrementAndGet();
+    }
+
+    /** How many file changes the watcher has handed over and this reloader has looked at. */
+    int changesChecked() {
+        return changesChecked.get();
     }
 
     private synchronized boolean reload(String trigger) {

@@ -73,12 +73,12 @@ class InjectionIT extends InProcessDaemonIT {
 
     @Test
     void theAgentsProxyAuthorizationNamesTheAppAndIsNeverForwarded() throws Exception {
-        Curl.Result r = fx.curl("--proxy-user", "tito:agent-token", "https://" + CLOUDFLARE + "/client/v4/zones");
+        Curl.Result r = fx.curl("--proxy-user", fx.app("tito") + ":agent-token", "https://" + CLOUDFLARE + "/client/v4/zones");
 
         assertThat(r.status()).as(r.stderr()).isEqualTo(200);
         RecordedRequest seen = single(fx.https.requests());
         assertThat(seen.header("Proxy-Authorization")).isEmpty();
-        assertThat(single(fx.eventsFor(CLOUDFLARE)).app()).isEqualTo("tito");
+        assertThat(single(fx.eventsFor(CLOUDFLARE)).app()).isEqualTo(fx.app("tito"));
     }
 
     @Test

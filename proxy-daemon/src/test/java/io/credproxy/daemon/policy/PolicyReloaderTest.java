@@ -1,6 +1,7 @@
 package io.credproxy.daemon.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
@@ -165,9 +166,10 @@ class PolicyReloaderTest {
         Policy before = holder.current();
         reloader.start();
 
+        int checked = reloader.changesChecked();
         Files.writeString(dir.resolve("notes.txt"), "unrelated");
         Files.writeString(env, Files.readString(env)); // same bytes, new modification time
-        Thread.sleep(600);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reloader.changesChecked() > checked);
 
         assertThat(holder.current()).isSameAs(before);
         assertThat(messages(Level.INFO)).noneMatch(m -> m.contains("reloaded"));
@@ -191,9 +193,12 @@ class PolicyReloaderTest {
         reloader.start();
         Files.writeString(config, "secrets: ./env\nca_dir: ./ca\nrules: [unclosed\n");
         awaitTrue(() -> !messages(Level.ERROR).isEmpty());
+        awaitTrue(() -> reloader.changesChecked() > 0);
+        int checked = reloader.changesChecked();
 
         Files.writeString(dir.resolve("notes.txt"), "unrelated");
-        Thread.sleep(600);
+        Files.writeString(config, Files.readString(config)); // the same broken bytes, written again
+        awaitTrue(() -> reloader.changesChecked() > checked);
 
         assertThat(messages(Level.ERROR)).hasSize(1);
     }
@@ -264,14 +269,8 @@ class PolicyReloaderTest {
         return logs.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     private static String canary() {
