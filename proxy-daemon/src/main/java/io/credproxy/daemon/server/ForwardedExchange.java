@@ -153,7 +153,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         if (finished) {
             return;
         }
-        boolean replayable = !retried && !response.started() && bodyComplete && request.empty()
+        boolean replayable = !retried && !response.started() && !response.informational() && bodyComplete && request.empty()
                 && upstream != null && proxy.upstreams().wasPooled(upstream)
                 && !(cause instanceof UpstreamHandler.MalformedResponseException)
                 && (cause == null || cause instanceof IOException);

@@ -48,9 +48,14 @@ final class ResponseRelay {
         this.expectsBody = expectsBody;
     }
 
-    /** Whether a final response (or the daemon's own answer) has started, or an informational one is on its way. */
+    /** Whether a final response (or the daemon's own answer) has started. */
     boolean started() {
-        return started || informational;
+        return started;
+    }
+
+    /** Whether an informational response (100, 103) is on its way to the client. */
+    boolean informational() {
+        return informational;
     }
 
     boolean complete() {

@@ -56,13 +56,13 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     private final Class<? extends SocketChannel> channelType;
     private final HostResolver resolver = new HostResolver(4);
     private final UpstreamPool pool = new UpstreamPool(MAX_IDLE_PER_KEY);
-    private final ProxyMetrics stats;
+    private final ProxyMetrics metrics;
 
-    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics stats) {
+    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
         this.config = config;
         this.tls = tls;
         this.channelType = channelType;
-        this.stats = stats;
+        this.metrics = metrics;
     }
 
     public int connectTimeoutMillis() {
@@ -151,8 +151,8 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                     return;
                 }
                 Channel ch = f.channel();
-                stats.upstreamOpened();
-                ch.closeFuture().addListener(c -> stats.upstreamClosed());
+                metrics.upstreamOpened();
+                ch.closeFuture().addListener(c -> metrics.upstreamClosed());
                 if (!promise.trySuccess(ch)) {
                     ch.close();
                 }

@@ -66,11 +66,11 @@ class ForwardHandlerTest {
         return ch;
     }
 
-    private static void send(EmbeddedChannel ch, String raw) {
+    static void send(EmbeddedChannel ch, String raw) {
         ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
     }
 
-    private static String received(EmbeddedChannel ch) {
+    static String received(EmbeddedChannel ch) {
         StringBuilder out = new StringBuilder();
         for (Object o; (o = ch.readOutbound()) != null; ) {
             ByteBuf buf = (ByteBuf) o;

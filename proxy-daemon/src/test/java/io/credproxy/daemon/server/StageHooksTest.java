@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import static io.credproxy.daemon.server.ForwardHandlerTest.received;
+import static io.credproxy.daemon.server.ForwardHandlerTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.metrics.ProxyError;
@@ -79,20 +81,6 @@ class StageHooksTest {
         ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server())
                 .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9")));
         return ch;
-    }
-
-    private static void send(EmbeddedChannel ch, String raw) {
-        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
-    }
-
-    private static String received(EmbeddedChannel ch) {
-        StringBuilder out = new StringBuilder();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) o;
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return out.toString();
     }
 
     /** The body of a chunked response as the client decodes it. */
