@@ -3,7 +3,7 @@ package io.credproxy.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * agent's shutdown hook, so they are there once the child JVM has exited.
  */
 class AgentEventsIT extends DemoWorldIT {
-    private static final ObjectMapper JSON = ReportJson.newMapper();
+    private static final ObjectMapper JSON = AuditJson.newMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @ParameterizedTest

@@ -6,24 +6,23 @@ import io.credproxy.daemon.admin.CaCertificateEndpoint;
 import io.credproxy.daemon.admin.HealthEndpoint;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.StageChain;
-import io.credproxy.daemon.report.Reporting;
-import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.PolicyHolder;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.policy.PolicyHolder;
+import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.server.ProxyContext;
 import io.credproxy.daemon.server.ProxyServer;
-import io.credproxy.daemon.server.ProxyStats;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.server.UpstreamConnector;
 import io.credproxy.daemon.tls.CertificateAuthority;
-import io.credproxy.daemon.tls.TlsEngines;
 import io.credproxy.daemon.tls.LeafCertificateFactory;
 import io.credproxy.daemon.tls.ServerSslContexts;
+import io.credproxy.daemon.tls.TlsEngines;
 import io.credproxy.daemon.tls.UpstreamTrust;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.rules.Rule;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,8 +61,6 @@ public final class Daemon implements AutoCloseable {
     private final ProxyConfig config;
     private final PolicyHolder policyHolder;
     private final CertificateAuthority ca;
-    private final ServerSslContexts serverContexts;
-    private final ProxyStats stats;
     private final AdminRouter adminRouter;
     private final Transport transport;
     private final UpstreamConnector connector;
@@ -72,14 +69,12 @@ public final class Daemon implements AutoCloseable {
     private final Reporting reporting;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca, ServerSslContexts serverContexts,
-            ProxyStats stats, AdminRouter adminRouter, Transport transport, UpstreamConnector connector, ProxyServer proxy,
+    private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca,
+            AdminRouter adminRouter, Transport transport, UpstreamConnector connector, ProxyServer proxy,
             AdminServer admin, Reporting reporting) {
         this.config = config;
         this.policyHolder = policyHolder;
         this.ca = ca;
-        this.serverContexts = serverContexts;
-        this.stats = stats;
         this.adminRouter = adminRouter;
         this.transport = transport;
         this.connector = connector;
@@ -109,7 +104,6 @@ public final class Daemon implements AutoCloseable {
         PolicyHolder policyHolder = new PolicyHolder(policy);
         // Free text in events is redacted with the secrets in force, reloads included.
         Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options);
-        ProxyStats stats = new ProxyStats(reporting.metrics());
         reporting.metrics().bindCertificateCacheSize(serverContexts::size);
         reporting.metrics().bindCertificatesMinted(serverContexts::minted);
 
@@ -124,13 +118,13 @@ public final class Daemon implements AutoCloseable {
         ProxyServer proxy = null;
         try {
             transport = new Transport(options.workerThreads());
-            connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), stats);
+            connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             AuditRecorder audit = new AuditRecorder(reporting.sink());
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit), audit,
-                    config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), stats);
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
+                    config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
-            Daemon daemon = new Daemon(config, policyHolder, ca, serverContexts, stats, router, transport, connector, proxy,
+            Daemon daemon = new Daemon(config, policyHolder, ca, router, transport, connector, proxy,
                     admin, reporting);
             daemon.logStarted();
             return daemon;
@@ -215,14 +209,9 @@ public final class Daemon implements AutoCloseable {
         return ca;
     }
 
-    /** The per-host leaf certificate cache (size and mint count, for metrics). */
-    public ServerSslContexts serverSslContexts() {
-        return serverContexts;
-    }
-
-    /** Live connection counts, for metrics. */
-    public ProxyStats stats() {
-        return stats;
+    /** Live connection counts and failure counts. */
+    public ProxyMetrics metrics() {
+        return reporting.metrics();
     }
 
     public ProxyConfig config() {

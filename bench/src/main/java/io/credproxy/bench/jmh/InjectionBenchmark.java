@@ -1,15 +1,17 @@
 package io.credproxy.bench.jmh;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.pipeline.Connection;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.InjectionStage;
 import io.credproxy.daemon.pipeline.PolicyStage;
 import io.credproxy.daemon.pipeline.StageResult;
-import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.pipeline.Target;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.SecretTemplate;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -82,6 +84,8 @@ public class InjectionBenchmark {
         return new Rule(host, port, Map.of(header, SecretTemplate.parse(template)), Map.of(), false);
     }
 
+    private static final Connection CONNECTION = new Connection(null, "127.0.0.1:50000");
+
     /** The request as the JDK HttpClient sends it inside a tunnel, with the sandbox's placeholder. */
     static HttpRequest clientRequest(String host) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/client/v4/zones?page=1");
@@ -96,8 +100,8 @@ public class InjectionBenchmark {
 
     private HttpRequest decideAndInject(HostPort destination) {
         HttpRequest request = clientRequest(destination.host());
-        Exchange exchange = new Exchange("bench", "127.0.0.1:50000", Exchange.Scheme.HTTPS, destination,
-                destination.host(), policy, request, "/client/v4/zones", null);
+        Target target = new Target(CONNECTION, "bench", destination, Target.Kind.INTERCEPTED, "GET", policy);
+        Exchange exchange = new Exchange(target, Exchange.Scheme.HTTPS, destination.host(), request, "/client/v4/zones", null);
         StageResult decided = policyStage.onRequest(exchange);
         if (decided.proceeds()) {
             injectionStage.onRequest(exchange);

@@ -46,11 +46,6 @@ public final class AdminRouter {
         return new Route(endpoint, new TreeSet<>(byMethod.keySet()));
     }
 
-    /** The registered paths, for logs. */
-    public Set<String> paths() {
-        return new TreeSet<>(routes.keySet());
-    }
-
     /**
      * @param endpoint the endpoint, or {@code null} when none matches
      * @param allowed the methods the path has (empty: unknown path)

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.credproxy.daemon.audit.AgentEventSink;
-import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,7 +34,7 @@ public final class EventsEndpoint implements AdminEndpoint {
     private final AgentEventSink sink;
     private final UnaryOperator<String> redactor;
     private final Clock clock;
-    private final ObjectMapper json = ReportJson.newMapper();
+    private final ObjectMapper json = AuditJson.newMapper();
 
     /**
      * @param sink receives the events (the daemon's composite sink)

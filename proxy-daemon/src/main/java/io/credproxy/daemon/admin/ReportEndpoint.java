@@ -2,14 +2,14 @@ package io.credproxy.daemon.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.report.ReportAggregator;
-import io.credproxy.daemon.report.ReportJson;
 import java.util.Objects;
 
 /** {@code GET /report}: the live aggregates as JSON ({@code application/json}, the Report schema). */
 public final class ReportEndpoint implements AdminEndpoint {
     private final ReportAggregator aggregator;
-    private final ObjectWriter writer = ReportJson.newMapper().writer();
+    private final ObjectWriter writer = AuditJson.newMapper().writer();
 
     public ReportEndpoint(ReportAggregator aggregator) {
         this.aggregator = Objects.requireNonNull(aggregator, "aggregator");

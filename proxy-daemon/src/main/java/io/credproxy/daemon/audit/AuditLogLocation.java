@@ -1,6 +1,6 @@
 package io.credproxy.daemon.audit;
 
-import io.credproxy.protocol.config.ProxyConfig;
+import io.credproxy.daemon.config.ProxyConfig;
 import java.nio.file.Path;
 import java.util.Map;
 

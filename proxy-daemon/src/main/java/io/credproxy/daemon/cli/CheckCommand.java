@@ -2,13 +2,13 @@ package io.credproxy.daemon.cli;
 
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
-import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.tls.CertificateAuthority;
 import io.credproxy.daemon.tls.UpstreamTrust;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.rules.Rule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code credproxy check}: validates the configuration, the secrets and the CA files without

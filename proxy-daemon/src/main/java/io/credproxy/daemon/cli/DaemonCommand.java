@@ -4,15 +4,15 @@ import io.credproxy.daemon.Daemon;
 import io.credproxy.daemon.DaemonOptions;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
-import io.credproxy.daemon.secrets.PolicyReloader;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.policy.PolicyReloader;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.ProxyConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code credproxy daemon}: runs the proxy and the admin endpoint until the process is stopped. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,

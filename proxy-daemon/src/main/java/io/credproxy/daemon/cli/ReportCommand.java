@@ -1,15 +1,15 @@
 package io.credproxy.daemon.cli;
 
 import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.config.ProxyConfig;
 import io.credproxy.daemon.report.AuditLogReader;
 import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.report.ReportFilter;
 import io.credproxy.daemon.report.ReportFormat;
-import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.daemon.report.ReportLimits;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.ProxyConfig;
 import io.credproxy.protocol.report.Report;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import java.io.BufferedWriter;
@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,7 +58,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = ReportOptionConverters.HostPortConverter.class,
             description = "the daemon's admin address (default: 127.0.0.1:18081)")
     HostPort admin;
 
@@ -70,12 +69,12 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--app", paramLabel = "NAME", description = "only this app")
     String app;
 
-    @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class,
+    @Option(names = "--since", paramLabel = "WHEN", converter = ReportOptionConverters.SinceConverter.class,
             description = "only what happened since: a span back from now (30m, 1h, 7d) or an instant "
                     + "(2026-01-01T10:00:00Z); with the live daemon, destinations last seen since then")
     Since since;
 
-    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class, defaultValue = "table",
+    @Option(names = "--format", paramLabel = "FORMAT", converter = ReportOptionConverters.FormatConverter.class, defaultValue = "table",
             description = "table (default), json or html")
     ReportFormat format = ReportFormat.TABLE;
 
@@ -167,7 +166,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new Failure(EXIT_FAILED, "the admin endpoint at " + address + " answered HTTP " + response.statusCode() + " to GET /report");
         }
         try {
-            return ReportJson.newMapper().readValue(response.body(), Report.class);
+            return AuditJson.newMapper().readValue(response.body(), Report.class);
         } catch (IOException e) {
             throw new Failure(EXIT_FAILED, "the admin endpoint at " + address + " sent a report that is not valid JSON");
         }
@@ -207,53 +206,6 @@ public final class ReportCommand implements Callable<Integer> {
         Failure(int exitCode, String message) {
             super(message, null, false, false);
             this.exitCode = exitCode;
-        }
-    }
-
-    /** Turns a parser's {@link IllegalArgumentException} into a message picocli prints as is (exit 2). */
-    abstract static class MessageConverter<T> implements CommandLine.ITypeConverter<T> {
-        abstract T parse(String value);
-
-        @Override
-        public final T convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** {@code --admin}: {@code host:port}. */
-    static final class HostPortConverter extends MessageConverter<HostPort> {
-        @Override
-        HostPort parse(String value) {
-            HostPort hp;
-            try {
-                hp = HostPort.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("expected HOST:PORT: " + e.getMessage(), e);
-            }
-            if (hp.port() == 0) {
-                throw new IllegalArgumentException("expected HOST:PORT: port 0 is not an address to connect to");
-            }
-            return hp;
-        }
-    }
-
-    /** {@code --since}. */
-    static final class SinceConverter extends MessageConverter<Since> {
-        @Override
-        Since parse(String value) {
-            return Since.parse(value);
-        }
-    }
-
-    /** {@code --format}, any case. */
-    static final class FormatConverter extends MessageConverter<ReportFormat> {
-        @Override
-        ReportFormat parse(String value) {
-            return ReportFormat.parse(value);
         }
     }
 }

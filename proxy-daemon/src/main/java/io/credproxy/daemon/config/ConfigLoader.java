@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.credproxy.daemon.rules.Rule;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.config.UpstreamConfig;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.SecretTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +28,6 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "secrets", "ca_dir", "audit_log", "upstream", "rules");
     private static final Set<String> UPSTREAM_KEYS = Set.of("extra_ca", "resolve", "connect_timeout_ms", "response_timeout_ms");
-    private static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -79,7 +75,7 @@ public final class ConfigLoader {
         String caDir = resolvePath(base, requiredText(root, "ca_dir"));
         String auditLog = root.hasNonNull("audit_log") ? resolvePath(base, text(root, "audit_log")) : null;
         UpstreamConfig upstream = upstream(root.get("upstream"), base);
-        List<Rule> rules = rules(root.get("rules"));
+        List<Rule> rules = RulesSection.parse(root.get("rules"));
         // Port 0 means "any free port" for each, so two zero ports never collide.
         if (listen.equals(admin) && listen.port() != 0) {
             throw new ConfigException("listen and admin are the same address " + listen);
@@ -130,75 +126,7 @@ public final class ConfigLoader {
         return new UpstreamConfig(extraCa, resolve, connect, response);
     }
 
-    private List<Rule> rules(JsonNode node) throws ConfigException {
-        List<Rule> rules = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return rules;
-        }
-        if (!node.isArray()) {
-            throw new ConfigException("rules: expected a list");
-        }
-        for (int i = 0; i < node.size(); i++) {
-            String where = "rules[" + i + "]";
-            JsonNode r = node.get(i);
-            if (!r.isObject()) {
-                throw new ConfigException(where + ": expected a mapping with host and headers or substitute");
-            }
-            requireKnownKeys(r, RULE_KEYS, where + ".");
-            String host = requiredText(r, "host", where + ".");
-            Integer port = null;
-            if (r.hasNonNull("port")) {
-                if (!r.get("port").canConvertToInt()) {
-                    throw new ConfigException(where + ".port: expected a number");
-                }
-                port = r.get("port").asInt();
-            }
-            Map<String, SecretTemplate> headers = templates(r.get("headers"), where + ".headers");
-            Map<String, SecretTemplate> substitute = templates(r.get("substitute"), where + ".substitute");
-            boolean allowPlaintext = false;
-            if (r.hasNonNull("allow_plaintext")) {
-                if (!r.get("allow_plaintext").isBoolean()) {
-                    throw new ConfigException(where + ".allow_plaintext: expected true or false");
-                }
-                allowPlaintext = r.get("allow_plaintext").asBoolean();
-            }
-            try {
-                rules.add(new Rule(host, port, headers, substitute, allowPlaintext));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + " (" + host + "): " + e.getMessage());
-            }
-        }
-        return rules;
-    }
-
-    private static Map<String, SecretTemplate> templates(JsonNode node, String where) throws ConfigException {
-        Map<String, SecretTemplate> out = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (!node.isObject()) {
-            throw new ConfigException(where + ": expected a mapping of name: \"value with ${SECRET}\"");
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!e.getValue().isTextual()) {
-                throw new ConfigException(where + "." + e.getKey() + ": expected a string");
-            }
-            SecretTemplate template;
-            try {
-                template = SecretTemplate.parse(e.getValue().asText());
-            } catch (IllegalArgumentException ex) {
-                throw new ConfigException(where + "." + e.getKey() + ": " + ex.getMessage());
-            }
-            if (template.secretNames().isEmpty()) {
-                // A literal credential in the config would live outside the 0600 secrets file.
-                throw new ConfigException(where + "." + e.getKey() + ": must refer to a secret as ${NAME}");
-            }
-            out.put(e.getKey(), template);
-        }
-        return out;
-    }
-
-    private static void requireKnownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
+    static void requireKnownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
@@ -226,7 +154,7 @@ public final class ConfigLoader {
         return requiredText(node, key, "");
     }
 
-    private static String requiredText(JsonNode node, String key, String prefix) throws ConfigException {
+    static String requiredText(JsonNode node, String key, String prefix) throws ConfigException {
         if (!node.hasNonNull(key)) {
             throw new ConfigException("missing required key '" + prefix + key + "'");
         }

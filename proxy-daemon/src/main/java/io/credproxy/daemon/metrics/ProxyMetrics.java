@@ -2,8 +2,6 @@ package io.credproxy.daemon.metrics;
 
 import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditSink;
-import io.credproxy.daemon.server.ProxyError;
-import io.credproxy.daemon.server.ProxyStats;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +13,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  * {@code GET /metrics}.
  *
  * <p>As an {@link AuditSink} it counts every request and tunnel by app, host, decision and status,
- * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind; as the
- * server's {@link ProxyStats.Listener}, client connections ({@link #connectionOpened()} /
- * {@link #connectionClosed()}) and its failures by {@link ProxyError} kind. Other failures
+ * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind; for the
+ * server, the connections open on each side ({@link #connectionOpened()}, {@link #tunnelOpened()},
+ * {@link #upstreamOpened()} and their closes) and its failures by {@link ProxyError} kind. Other failures
  * ({@code audit_sink}) come through {@link #recordError(String)}. The certificate cache's size and
  * mint count and the audit log's drop count are read when scraped. App, host and error-kind labels are capped
  * (later values become {@code other}) so a client cannot grow the series without limit. All methods
@@ -37,12 +37,13 @@ import java.util.function.Supplier;
  *
  * <p>Series (Prometheus names): {@code credproxy_requests_total{app,host,decision,status}},
  * {@code credproxy_bytes_total{app,direction}}, {@code credproxy_agent_events_total{app,kind}},
- * {@code credproxy_connections_active}, {@code credproxy_certificate_cache_size},
+ * {@code credproxy_connections_active}, {@code credproxy_tunnels_active},
+ * {@code credproxy_upstream_connections_active}, {@code credproxy_certificate_cache_size},
  * {@code credproxy_certificates_minted_total}, {@code credproxy_errors_total{kind}},
  * {@code credproxy_audit_dropped_total}, plus JVM memory,
  * thread and uptime series.
  */
-public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats.Listener {
+public final class ProxyMetrics implements AuditSink, AgentEventSink {
     /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final int DEFAULT_MAX_APPS = 100;
@@ -54,6 +55,9 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats
     private final BoundedLabel hosts;
     private final BoundedLabel errorKinds = new BoundedLabel(MAX_ERROR_KINDS);
     private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicInteger activeTunnels = new AtomicInteger();
+    private final AtomicInteger upstreamConnections = new AtomicInteger();
+    private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
     private final List<Object> keepAlive = new CopyOnWriteArrayList<>();
 
     public ProxyMetrics() {
@@ -70,8 +74,14 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats
         Gauge.builder("credproxy.connections.active", activeConnections, AtomicInteger::get)
                 .description("Client connections open to the proxy")
                 .register(registry);
+        Gauge.builder("credproxy.tunnels.active", activeTunnels, AtomicInteger::get)
+                .description("Opaque tunnels open (CONNECT to hosts without a rule)")
+                .register(registry);
+        Gauge.builder("credproxy.upstream.connections.active", upstreamConnections, AtomicInteger::get)
+                .description("Connections open to upstream servers, pooled ones included")
+                .register(registry);
         for (ProxyError kind : ProxyError.values()) {
-            errorCounter(kind.metricName()); // every server failure kind is exported from the start, at 0
+            errors.put(kind, errorCounter(kind.metricName())); // every server failure kind is exported from the start, at 0
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -110,15 +120,49 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats
     }
 
     /** A client connection to the proxy was accepted. */
-    @Override
     public void connectionOpened() {
         activeConnections.incrementAndGet();
     }
 
     /** A client connection to the proxy was closed. */
-    @Override
     public void connectionClosed() {
         activeConnections.decrementAndGet();
+    }
+
+    public void tunnelOpened() {
+        activeTunnels.incrementAndGet();
+    }
+
+    public void tunnelClosed() {
+        activeTunnels.decrementAndGet();
+    }
+
+    public void upstreamOpened() {
+        upstreamConnections.incrementAndGet();
+    }
+
+    public void upstreamClosed() {
+        upstreamConnections.decrementAndGet();
+    }
+
+    /** Open client connections to the proxy port. */
+    public long clientConnections() {
+        return activeConnections.get();
+    }
+
+    /** Open opaque tunnels. */
+    public long tunnels() {
+        return activeTunnels.get();
+    }
+
+    /** Open connections to upstream servers, pooled ones included. */
+    public long upstreamConnections() {
+        return upstreamConnections.get();
+    }
+
+    /** Failures of this kind so far. */
+    public long errors(ProxyError kind) {
+        return (long) errors.get(kind).count();
     }
 
     /**
@@ -130,9 +174,8 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink, ProxyStats
     }
 
     /** Counts a failure the proxy server saw. */
-    @Override
     public void error(ProxyError kind) {
-        recordError(kind.metricName());
+        errors.get(kind).increment();
     }
 
     private Counter errorCounter(String kind) {

@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each finished request or tunnel to the {@link AuditSink} and writes its access-log line.
+ * Builds the audit record of each finished exchange (request, tunnel or refused CONNECT), hands it
+ * to the {@link AuditSink} and writes its access-log line: the one place audit events are made.
  *
- * <p>One line per request on the logger {@value #ACCESS_LOGGER}: app, client, method, scheme,
+ * <p>One line per exchange on the logger {@value #ACCESS_LOGGER}: app, client, method, scheme,
  * host, port, path without query, decision, status, milliseconds, bytes, and the <em>names</em>
- * of the secrets added. Paths and reasons pass through the policy's {@link Redactor} before they
- * reach the event or the line (a client may have put a real secret in a path), and are cut to a
- * printable, bounded length because they come from the client.
+ * of the secrets added. The free-text fields a client or an upstream can fill (app, host, path,
+ * reason) pass once through the policy's {@link Redactor} here, on the way out, before the event
+ * reaches the line or any sink (a client may have put a real secret in a path); paths and reasons
+ * are also cut to a printable, bounded length because they come from the client.
  */
 public final class AuditRecorder {
     public static final String ACCESS_LOGGER = "io.credproxy.access";
@@ -30,18 +32,29 @@ public final class AuditRecorder {
         this.sink = sink;
     }
 
-    /** Records a finished request. */
+    /** Records a finished exchange, redacted with the secrets of its policy. */
     public void record(Exchange exchange) {
-        Redactor redactor = exchange.policy().redactor();
-        record(new AuditEvent(exchange.startMillis(), exchange.app(), exchange.client(), exchange.method(),
-                exchange.scheme().wireName(), exchange.destination().host(), exchange.destination().port(),
-                safePath(exchange.path(), redactor), exchange.decision(), List.copyOf(exchange.secretNames()),
-                exchange.status(), exchange.bytesUp(), exchange.bytesDown(), exchange.elapsedMillis(),
-                exchange.reason() == null ? null : printable(redactor.redact(exchange.reason()), 200)));
+        record(eventOf(exchange), exchange.policy().redactor());
     }
 
-    /** Records an event built elsewhere (tunnels, connection-level errors); its texts must be safe already. */
-    public void record(AuditEvent event) {
+    /** The audit record of a finished exchange, as it happened (not yet redacted). */
+    static AuditEvent eventOf(Exchange exchange) {
+        return new AuditEvent(exchange.startMillis(), exchange.app(), exchange.client(), exchange.method(),
+                exchange.scheme().wireName(), exchange.destination().host(), exchange.destination().port(), exchange.path(),
+                exchange.decision(), List.copyOf(exchange.secretNames()), exchange.status(), exchange.bytesUp(),
+                exchange.bytesDown(), exchange.elapsedMillis(), exchange.reason());
+    }
+
+    /**
+     * Records an event: the one redaction pass every request and tunnel event gets, on its way to
+     * the access log and the sinks (audit log, report, metrics). Every field a client or an
+     * upstream can fill loses any secret value; path and reason are also cut to printable, bounded text.
+     */
+    public void record(AuditEvent raw, Redactor redactor) {
+        AuditEvent event = new AuditEvent(raw.timeMillis(), redactor.redact(raw.app()), redactor.redact(raw.client()),
+                raw.method(), raw.scheme(), redactor.redact(raw.host()), raw.port(), safePath(raw.path(), redactor),
+                raw.decision(), raw.secretNames(), raw.status(), raw.bytesUp(), raw.bytesDown(), raw.durationMillis(),
+                raw.reason() == null ? null : printable(redactor.redact(raw.reason()), 200));
         try {
             sink.record(event);
         } catch (RuntimeException e) {

@@ -1,21 +1,14 @@
 package io.credproxy.daemon.pipeline;
 
 /**
- * Records every exchange once it has ended: one audit event and one access-log line.
- *
- * <p>Does nothing on the way in; it is a stage so that the chain's one ordered list shows every
- * step a request goes through, and so that denied and failed requests are recorded like the rest.
+ * Records every exchange once it has ended: one audit event and one access-log line, for requests
+ * and tunnels alike, denied and failed ones included.
  */
-public final class AuditStage implements Stage {
+public final class AuditStage implements CompletionHook {
     private final AuditRecorder recorder;
 
     public AuditStage(AuditRecorder recorder) {
         this.recorder = recorder;
-    }
-
-    @Override
-    public StageResult onRequest(Exchange exchange) {
-        return StageResult.proceed();
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.policy.ResolvedRule;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.Decision;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.DefaultAttributeMap;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -19,12 +20,17 @@ import java.util.Set;
  * request head is the object that will be forwarded, so stages edit it in place. The policy is
  * read once per exchange, so a reload never mixes two policies in one request.
  *
+ * <p>A CONNECT is an exchange too (scheme {@link Scheme#TUNNEL} for a tunnel or a refusal, or
+ * {@link Scheme#HTTPS} when the client's TLS handshake for an intercepted tunnel fails): it has no
+ * request head to forward and reaches the stages only at {@link CompletionHook}, which records it.
+ * Stages keep per-exchange state in its attributes ({@link #attr}).
+ *
  * <p>Confined to one event loop: not thread-safe.
  */
-public final class Exchange {
+public final class Exchange extends DefaultAttributeMap {
     /** Whether the request travels inside an intercepted TLS tunnel or as plain HTTP. */
     public enum Scheme {
-        HTTPS("https"), HTTP("http");
+        HTTPS("https"), HTTP("http"), TUNNEL("tunnel");
 
         private final String wireName;
 
@@ -39,12 +45,9 @@ public final class Exchange {
 
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
-    private final String app;
-    private final String client;
+    private final Target target;
     private final Scheme scheme;
-    private final HostPort destination;
     private final String sniHost;
-    private final Policy policy;
     private final HttpRequest request;
     private final String method;
     private final String path;
@@ -59,38 +62,54 @@ public final class Exchange {
     private long bytesDown;
 
     /**
-     * @param app the app the agent named, or {@code unknown}
-     * @param client the client's {@code ip:port}
+     * @param target where the request goes, who asks, and the policy in force for it
      * @param scheme HTTPS for a request inside an intercepted tunnel, HTTP for absolute-form plain HTTP
-     * @param destination the real destination (CONNECT authority or URL authority)
      * @param sniHost the TLS server name the client sent on an intercepted tunnel; {@code null} when
      *     none was sent or the request is plain HTTP
-     * @param policy the policy in force for this exchange
      * @param request the request head as it will be forwarded (origin-form URI, hop-by-hop headers removed)
      * @param path the path as the client sent it, without the query: what logs and audit records show
      * @param requestAuthority the authority of an absolute-form request URI ({@code host[:port]}),
      *     {@code null} when the client sent origin-form
      */
-    public Exchange(String app, String client, Scheme scheme, HostPort destination, String sniHost,
-            Policy policy, HttpRequest request, String path, String requestAuthority) {
-        this.app = Objects.requireNonNull(app, "app");
-        this.client = Objects.requireNonNull(client, "client");
+    public Exchange(Target target, Scheme scheme, String sniHost, HttpRequest request, String path, String requestAuthority) {
+        this.target = Objects.requireNonNull(target, "target");
         this.scheme = Objects.requireNonNull(scheme, "scheme");
-        this.destination = Objects.requireNonNull(destination, "destination");
         this.sniHost = sniHost;
-        this.policy = Objects.requireNonNull(policy, "policy");
         this.request = Objects.requireNonNull(request, "request");
         this.method = request.method().name();
         this.path = Objects.requireNonNull(path, "path");
         this.requestAuthority = requestAuthority;
     }
 
+    private Exchange(Target target, Scheme scheme) {
+        this.target = Objects.requireNonNull(target, "target");
+        this.scheme = scheme;
+        this.sniHost = null;
+        this.request = null;
+        this.method = target.method();
+        this.path = null;
+        this.requestAuthority = null;
+    }
+
+    /**
+     * A CONNECT as an exchange of its own, for the record: a tunnel ({@link Scheme#TUNNEL}), a refused
+     * CONNECT, or an intercepted one whose TLS handshake failed ({@link Scheme#HTTPS}). It has no
+     * request head or path.
+     */
+    public static Exchange connect(Target target, Scheme scheme) {
+        return new Exchange(target, scheme);
+    }
+
+    public Target target() {
+        return target;
+    }
+
     public String app() {
-        return app;
+        return target.app();
     }
 
     public String client() {
-        return client;
+        return target.connection().client();
     }
 
     public Scheme scheme() {
@@ -103,7 +122,7 @@ public final class Exchange {
     }
 
     public HostPort destination() {
-        return destination;
+        return target.destination();
     }
 
     public String sniHost() {
@@ -111,10 +130,10 @@ public final class Exchange {
     }
 
     public Policy policy() {
-        return policy;
+        return target.policy();
     }
 
-    /** The request head to forward; stages edit it in place. */
+    /** The request head to forward; stages edit it in place. {@code null} for a CONNECT's own exchange. */
     public HttpRequest request() {
         return request;
     }
@@ -124,7 +143,7 @@ public final class Exchange {
         return method;
     }
 
-    /** The path without query as the client sent it (placeholders not yet replaced). */
+    /** The path without query as the client sent it (placeholders not yet replaced); {@code null} for a CONNECT. */
     public String path() {
         return path;
     }

@@ -1,8 +1,8 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.daemon.policy.ResolvedRule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.protocol.report.Decision;
-import io.credproxy.protocol.rules.SecretTemplate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code :}, so a value can never change the structure of the URL (add a path segment, a query
  * parameter or a fragment). Telegram tokens ({@code 123:ABC-def}) pass unchanged.
  */
-public final class InjectionStage implements Stage {
+public final class InjectionStage implements RequestHeadHook {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     @Override

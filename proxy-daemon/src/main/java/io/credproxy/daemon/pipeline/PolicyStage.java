@@ -1,6 +1,6 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.ResolvedRule;
+import io.credproxy.daemon.policy.ResolvedRule;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a request may go on, and with which rule's credentials.
+ * Decides which tunnels are intercepted, whether a request may go on, and with which rule's
+ * credentials: the one place the rules are matched to destinations.
+ *
+ * <p>A CONNECT whose target a rule covers is intercepted; any other is tunneled as opaque bytes, so
+ * no credential can be added to it ({@link TargetHook}).
  *
  * <p>The rule is chosen by the real destination (the CONNECT authority or the absolute-form URL),
  * never by the Host header. Inside an intercepted tunnel the TLS server name (SNI), the Host
@@ -26,8 +30,18 @@ import java.util.Optional;
  * request still goes, so that plain-HTTP probes and redirects to https keep working; the
  * exchange is recorded as passthrough with the reason.
  */
-public final class PolicyStage implements Stage {
+public final class PolicyStage implements TargetHook, RequestHeadHook {
     static final String PLAINTEXT_REASON = "no credentials over plain http (rule has allow_plaintext: false)";
+
+    @Override
+    public TargetDecision onTarget(Target target) {
+        if (target.kind() != Target.Kind.CONNECT) {
+            return TargetDecision.PROCEED;
+        }
+        HostPort destination = target.destination();
+        return target.policy().match(destination.host(), destination.port()).isPresent() ? TargetDecision.INTERCEPT
+                : TargetDecision.TUNNEL;
+    }
 
     @Override
     public StageResult onRequest(Exchange exchange) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.credproxy.daemon.audit.AgentEventSink;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLines;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.protocol.report.AuditEvent;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
 public final class AuditLogReader {
     private static final int BUFFER_CHARS = 256 * 1024;
 
-    private final ObjectMapper json = ReportJson.newMapper();
+    private final ObjectMapper json = AuditJson.newMapper();
     private final ObjectReader treeReader = json.readerFor(JsonNode.class);
     private final ObjectReader auditReader = json.readerFor(AuditEvent.class);
     private final ObjectReader agentReader = json.readerFor(AgentEvent.class);

@@ -1,8 +1,8 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.report.AuditEvent;
-import io.credproxy.protocol.report.Decision;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -14,21 +14,22 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.Future;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles a CONNECT: intercepts the tunnel when a rule covers its target, else relays it as
- * opaque bytes.
+ * Carries out a CONNECT the stages decided to intercept or to tunnel (the decision is the chain's
+ * {@link io.credproxy.daemon.pipeline.TargetHook}, made on the CONNECT's head).
  *
  * <p>Intercept: answer {@code 200 Connection Established}, then terminate TLS with a leaf minted
  * for the CONNECT host ({@link SniHandler} records the server name the client asked for, which
  * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target. The
  * upstream connection is made per request, from the pool.
  *
- * <p>Tunnel: connect to the target first (so a failure can still be answered with 502/504), then
- * answer 200 and relay bytes both ways; the client sees the upstream's own certificate.
+ * <p>Tunnel: connect to the target first, its resolved address judged by the chain's
+ * {@link io.credproxy.daemon.pipeline.UpstreamAddressHook} (so a failure or a refusal can still be
+ * answered), then answer 200 and relay bytes both ways; the client sees the upstream's own
+ * certificate. The tunnel is the CONNECT's exchange, completed when both sides have closed.
  *
  * <p>In both cases the HTTP codec leaves the pipeline last, so bytes the client sent right behind
  * the CONNECT reach the new handlers rather than being lost.
@@ -41,22 +42,22 @@ final class ConnectHandler implements RequestSink {
     private final ChannelHandlerContext ctx;
     private final ProxyContext proxy;
     private final ClientConnection connection;
+    private final Exchange exchange;
     private final HostPort target;
-    private final String app;
+    private final boolean intercept;
     private final boolean keepAlive;
-    private final long startMillis = System.currentTimeMillis();
-    private final long startNanos = System.nanoTime();
     private boolean bodyComplete;
     private boolean cancelled;
 
     ConnectHandler(ForwardHandler owner, ChannelHandlerContext ctx, ProxyContext proxy, ClientConnection connection,
-            HostPort target, String app, boolean keepAlive) {
+            Exchange exchange, boolean intercept, boolean keepAlive) {
         this.owner = owner;
         this.ctx = ctx;
         this.proxy = proxy;
         this.connection = connection;
-        this.target = target;
-        this.app = app;
+        this.exchange = exchange;
+        this.target = exchange.destination();
+        this.intercept = intercept;
         this.keepAlive = keepAlive;
     }
 
@@ -77,7 +78,7 @@ final class ConnectHandler implements RequestSink {
             return;
         }
         bodyComplete = true;
-        if (proxy.policies().current().match(target.host(), target.port()).isPresent()) {
+        if (intercept) {
             intercept();
         } else {
             tunnel();
@@ -86,7 +87,7 @@ final class ConnectHandler implements RequestSink {
 
     private void intercept() {
         ctx.writeAndFlush(established());
-        ClientConnection tunnel = connection.intercepted(target, app);
+        ClientConnection tunnel = connection.intercepted(target, exchange.app());
         ChannelPipeline p = ctx.pipeline();
         p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
             tunnel.sniHost(hostname);
@@ -98,7 +99,9 @@ final class ConnectHandler implements RequestSink {
     }
 
     private void tunnel() {
-        proxy.upstreams().connectTunnel(target, ctx.channel().eventLoop()).addListener((Future<Channel> f) -> {
+        UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses()
+                ? address -> proxy.stages().onUpstreamAddress(exchange.target(), address) : UpstreamAddressCheck.ANY;
+        proxy.upstreams().connectTunnel(target, ctx.channel().eventLoop(), check).addListener((Future<Channel> f) -> {
             if (cancelled) {
                 if (f.isSuccess()) {
                     f.getNow().close();
@@ -106,17 +109,11 @@ final class ConnectHandler implements RequestSink {
                 return;
             }
             if (!f.isSuccess()) {
-                UpstreamFailure failure = UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis());
-                proxy.stats().error(failure.kind());
-                ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), keepAlive));
-                proxy.audit().record(new AuditEvent(startMillis, app, connection.client(), "CONNECT", TunnelAccounting.SCHEME,
-                        target.host(), target.port(), null, Decision.ERROR, List.of(), failure.status().code(), 0, 0,
-                        elapsedMillis(), failure.reason()));
-                owner.exchangeFinished(this, !keepAlive);
+                failed(UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis()));
                 return;
             }
             Channel upstream = f.getNow();
-            TunnelAccounting accounting = new TunnelAccounting(proxy.audit(), proxy.stats(), app, connection.client(), target);
+            TunnelAccounting accounting = new TunnelAccounting(exchange, proxy.stages(), proxy.metrics());
             ctx.writeAndFlush(established());
             upstream.pipeline().addLast("relay", new TunnelRelayHandler(ctx.channel(), accounting, false));
             ChannelPipeline p = ctx.pipeline();
@@ -124,6 +121,19 @@ final class ConnectHandler implements RequestSink {
             switchPipeline(p);
             upstream.read();
         });
+    }
+
+    private void failed(UpstreamFailure failure) {
+        ProxyError kind = failure.kind();
+        if (kind != null) {
+            proxy.metrics().error(kind);
+        }
+        ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), keepAlive));
+        exchange.decision(failure.decision());
+        exchange.status(failure.status().code());
+        exchange.reason(failure.reason());
+        proxy.stages().onComplete(exchange);
+        owner.exchangeFinished(this, !keepAlive);
     }
 
     /** Takes the HTTP handlers out (codec last) and starts reading the tunnel. */
@@ -142,10 +152,6 @@ final class ConnectHandler implements RequestSink {
 
     private static FullHttpResponse established() {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established"));
-    }
-
-    private long elapsedMillis() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     @Override

@@ -1,33 +1,20 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
-import io.credproxy.daemon.pipeline.HopByHopHeaders;
-import io.credproxy.daemon.secrets.Redactor;
-import io.credproxy.protocol.report.Decision;
+import io.credproxy.daemon.pipeline.StageResult;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.net.InetSocketAddress;
 
 /**
- * One request forwarded upstream and its response relayed back, both streamed.
+ * One request forwarded upstream and its response relayed back ({@link ResponseRelay}), both
+ * streamed, each body piece through the chain's content hooks.
  *
  * <p>The request head goes out once the upstream connection is ready (TLS verified); body pieces
  * follow as they arrive, and the client is read again only while the upstream can take more. The
@@ -40,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * without a body that meets a pooled connection the server had just closed is sent once more on a
  * new connection. All callbacks run on the client's event loop, which the upstream channel shares.
  */
-final class ForwardedExchange implements RequestSink, UpstreamListener {
+final class ForwardedExchange implements RequestSink, UpstreamListener, UpstreamAddressCheck {
     private final ForwardHandler owner;
     private final ChannelHandlerContext client;
     private final ProxyContext proxy;
@@ -49,23 +36,15 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
     private final boolean clientKeepAlive;
     private final boolean clientHttp10;
     private final boolean expectsBody;
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
-    private final ChannelFutureListener writeListener = f -> {
-        if (!f.isSuccess() && f.channel() == this.upstream) {
-            onUpstreamClosed(f.cause());
-        }
-    };
+    private final RequestRelay request;
+    private final ResponseRelay response;
 
-    private Channel upstream;
-    private ScheduledFuture<?> timeout;
-    private boolean bodyComplete;
-    private boolean emptyBody = true;
-    private boolean responseStarted;
-    private boolean responseComplete;
-    private boolean informational;
-    private boolean finished;
-    private boolean reusable = true;
-    private boolean closeClient;
+    // Read and set by the two relays too (same exchange, same event loop).
+    Channel upstream;
+    boolean bodyComplete;
+    boolean finished;
+    boolean reusable = true;
+    boolean closeClient;
     private boolean retried;
 
     ForwardedExchange(ForwardHandler owner, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
@@ -78,6 +57,8 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
         this.expectsBody = expectsBody;
+        this.request = new RequestRelay(this, owner, proxy, exchange);
+        this.response = new ResponseRelay(this, client, proxy, exchange, clientKeepAlive, clientHttp10, expectsBody);
     }
 
     @Override
@@ -86,7 +67,14 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
     }
 
     private void acquire(boolean pooledAllowed) {
-        proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed).addListener(this::onAcquired);
+        UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses() ? this : UpstreamAddressCheck.ANY;
+        proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed, check).addListener(this::onAcquired);
+    }
+
+    /** The chain judges the upstream address this exchange is about to use. */
+    @Override
+    public StageResult check(InetSocketAddress address) {
+        return proxy.stages().onUpstreamAddress(exchange.target(), address);
     }
 
     private void onAcquired(Future<? super Channel> f) {
@@ -107,60 +95,24 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
             return;
         }
         handler.attach(this);
-        upstream.write(exchange.request()).addListener(writeListener);
-        if (retried) {
-            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(writeListener);
-        }
-        for (HttpContent c; (c = pending.poll()) != null; ) {
-            upstream.write(c).addListener(writeListener);
-        }
-        upstream.flush();
-        if (bodyComplete) {
-            requestSent();
-        } else if (upstream.isWritable()) {
-            owner.readMore();
-        }
+        request.sendTo(upstream, retried);
         upstream.read();
     }
 
     @Override
     public void onContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        int size = content.content().readableBytes();
-        if (size > 0 || (last && !((LastHttpContent) content).trailingHeaders().isEmpty())) {
-            emptyBody = false;
-        }
-        exchange.addBytesUp(size);
-        if (last) {
-            bodyComplete = true;
-        }
-        if (finished) {
-            content.release();
-            return;
-        }
-        if (upstream == null) {
-            pending.add(content);
-            return;
-        }
-        upstream.write(content).addListener(writeListener);
-        if (last) {
-            upstream.flush();
-            requestSent();
-        } else if (upstream.isWritable()) {
-            owner.readMore();
-        }
+        request.onContent(content);
     }
 
-    /** The client's socket read is done: send what it brought upstream in one flush. */
-    void onClientReadComplete() {
-        if (!finished && upstream != null) {
-            upstream.flush();
-        }
+    @Override
+    public void onClientReadComplete() {
+        request.onClientReadComplete();
     }
 
-    private void requestSent() {
-        if (!responseStarted && !finished) {
-            startTimeout();
+    /** The request's end went upstream: the response timeout starts. */
+    void requestSent() {
+        if (!response.started() && !finished) {
+            response.startTimeout();
         }
     }
 
@@ -171,122 +123,22 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
 
     @Override
     public void onUpstreamWritabilityChanged() {
-        if (!finished && !bodyComplete && upstream != null && upstream.isWritable()) {
-            owner.readMore();
-        }
+        request.onUpstreamWritabilityChanged();
     }
 
     @Override
     public void onClientWritabilityChanged() {
-        if (!finished && responseStarted && !responseComplete && upstream != null && client.channel().isWritable()) {
-            upstream.read();
-        }
+        response.onClientWritabilityChanged();
     }
 
     @Override
-    public void onResponseHead(HttpResponse response) {
-        if (finished) {
-            return;
-        }
-        cancelTimeout();
-        int code = response.status().code();
-        if (code == 101) {
-            fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
-                    "upstream switched protocols, which the daemon does not relay"));
-            return;
-        }
-        HttpHeaders headers = response.headers();
-        if (code >= 100 && code < 200) {
-            // 100 Continue, 103 Early Hints: pass on, then wait for the final response.
-            informational = true;
-            HopByHopHeaders.strip(headers);
-            redact(headers);
-            client.write(response);
-            upstream.read();
-            return;
-        }
-        boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        HopByHopHeaders.strip(headers);
-        redact(headers);
-        if (!upstreamKeepAlive) {
-            reusable = false;
-        }
-        boolean bodyless = exchange.request().method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
-        if (!bodyless && !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)) {
-            // The body ends when the upstream closes: re-frame it as chunked for an HTTP/1.1
-            // client so its connection can stay open; an HTTP/1.0 client reads until close.
-            reusable = false;
-            if (clientHttp10) {
-                closeClient = true;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
-        if (clientHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
-            // HTTP/1.0 has no chunked coding: send the body as it comes and end it by closing.
-            HttpUtil.setTransferEncodingChunked(response, false);
-            closeClient = true;
-        }
-        if (!clientKeepAlive) {
-            closeClient = true;
-        }
-        if (closeClient) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        responseStarted = true;
-        exchange.status(code);
-        client.write(response);
-        if (client.channel().isWritable()) {
-            upstream.read();
-        } else {
-            client.flush();
-        }
+    public void onResponseHead(HttpResponse head) {
+        response.onResponseHead(head);
     }
 
     @Override
     public void onResponseContent(HttpContent content) {
-        if (finished) {
-            content.release();
-            return;
-        }
-        boolean last = content instanceof LastHttpContent;
-        if (informational) {
-            client.writeAndFlush(content);
-            if (last) {
-                informational = false;
-                if (bodyComplete) {
-                    startTimeout();
-                }
-            }
-            upstream.read();
-            return;
-        }
-        if (!responseStarted) {
-            content.release();
-            return;
-        }
-        exchange.addBytesDown(content.content().readableBytes());
-        if (last) {
-            responseComplete = true;
-            client.writeAndFlush(content);
-            if (!bodyComplete) {
-                // The upstream answered before the request's end was sent: that connection cannot
-                // carry another request, and a client still sending a body is cut off.
-                reusable = false;
-                closeClient = closeClient || expectsBody;
-            }
-            finish();
-            return;
-        }
-        client.write(content);
-        if (client.channel().isWritable()) {
-            upstream.read();
-        } else {
-            client.flush();
-        }
+        response.onResponseContent(content);
     }
 
     @Override
@@ -301,14 +153,14 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         if (finished) {
             return;
         }
-        boolean replayable = !retried && !responseStarted && !informational && bodyComplete && emptyBody
+        boolean replayable = !retried && !response.started() && !response.informational() && bodyComplete && request.empty()
                 && upstream != null && proxy.upstreams().wasPooled(upstream)
                 && !(cause instanceof UpstreamHandler.MalformedResponseException)
                 && (cause == null || cause instanceof IOException);
         if (replayable) {
             // A pooled connection the server closed while idle: the request never reached it.
             retried = true;
-            cancelTimeout();
+            response.cancelTimeout();
             detachUpstream();
             upstream.close();
             upstream = null;
@@ -316,12 +168,12 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
             return;
         }
         reusable = false;
-        if (!responseStarted) {
+        if (!response.started()) {
             fail(UpstreamFailure.classify(cause, key.destination(), proxy.connectTimeoutMillis()));
             return;
         }
         exchange.reason("upstream closed the connection mid-response");
-        proxy.stats().error(ProxyError.UPSTREAM_RESPONSE);
+        proxy.metrics().error(ProxyError.UPSTREAM_RESPONSE);
         closeClient = true;
         client.flush();
         finish();
@@ -340,35 +192,40 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         finish();
     }
 
+    /** A request or response-head stage failed: 502, nothing of what it held is forwarded. */
+    void stageFailed() {
+        fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "proxy_internal_error", "internal error, request not forwarded"));
+    }
+
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
-    private void fail(UpstreamFailure failure) {
-        proxy.stats().error(failure.kind());
+    void fail(UpstreamFailure failure) {
+        ProxyError kind = failure.kind();
+        if (kind != null) {
+            proxy.metrics().error(kind);
+        }
         reusable = false;
-        exchange.decision(Decision.ERROR);
+        exchange.decision(failure.decision());
         exchange.secretNames().clear();
         exchange.reason(failure.reason());
         exchange.status(failure.status().code());
         // Keep the client connection unless a request body is still on its way (the empty end of
         // a bodiless request may simply not have been read yet; ForwardHandler drops it).
         closeClient = closeClient || !clientKeepAlive || (!bodyComplete && expectsBody);
-        responseStarted = true;
-        responseComplete = true;
+        response.answered();
         client.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), !closeClient));
         finish();
     }
 
-    private void finish() {
+    void finish() {
         if (finished) {
             return;
         }
         finished = true;
-        cancelTimeout();
-        for (HttpContent c; (c = pending.poll()) != null; ) {
-            c.release();
-        }
+        response.cancelTimeout();
+        request.releasePending();
         if (upstream != null) {
             detachUpstream();
-            if (reusable && bodyComplete && responseComplete && upstream.isActive()) {
+            if (reusable && bodyComplete && response.complete() && upstream.isActive()) {
                 proxy.upstreams().release(upstream);
             } else {
                 upstream.close();
@@ -382,56 +239,6 @@ final class ForwardedExchange implements RequestSink, UpstreamListener {
         UpstreamHandler handler = UpstreamHandler.of(upstream);
         if (handler != null) {
             handler.detach();
-        }
-    }
-
-    private void startTimeout() {
-        if (timeout != null) {
-            return;
-        }
-        int millis = proxy.responseTimeoutMillis();
-        timeout = client.channel().eventLoop().schedule(() -> {
-            timeout = null;
-            if (!finished && !responseStarted) {
-                fail(UpstreamFailure.responseTimeout(millis));
-            }
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
-    }
-
-    /**
-     * Removes secret values from response header values: an upstream that echoes a request header
-     * (a debug endpoint, an error message quoting the token) must not hand the credential to the
-     * client the daemon keeps it from. Bodies are relayed as they are (see the README's security model).
-     */
-    private void redact(HttpHeaders headers) {
-        if (exchange.decision() != Decision.INJECTED) {
-            return;
-        }
-        Redactor redactor = exchange.policy().redactor();
-        List<String> names = null;
-        for (Map.Entry<String, String> e : headers) {
-            if (redactor.redact(e.getValue()) != e.getValue()) {
-                if (names == null) {
-                    names = new ArrayList<>();
-                }
-                names.add(e.getKey());
-            }
-        }
-        if (names != null) {
-            for (String name : names) {
-                List<String> values = new ArrayList<>();
-                for (String v : headers.getAll(name)) {
-                    values.add(redactor.redact(v));
-                }
-                headers.set(name, values);
-            }
         }
     }
 }

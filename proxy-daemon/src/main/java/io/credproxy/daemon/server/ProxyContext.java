@@ -1,8 +1,8 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.StageChain;
-import io.credproxy.daemon.rules.PolicyHolder;
+import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.tls.ServerSslContexts;
 
 /**
@@ -11,17 +11,15 @@ import io.credproxy.daemon.tls.ServerSslContexts;
  * @param policies the policy in force (read once per request or CONNECT)
  * @param serverContexts leaf certificates for intercepted hosts
  * @param upstreams where upstream connections come from
- * @param stages the stages every request goes through
- * @param audit records tunnels and connection-level events (requests are recorded by the stages)
+ * @param stages the stages every connection, tunnel and request goes through
  * @param responseTimeoutMillis how long to wait for an upstream's response head before 504
- * @param stats live connection counts
+ * @param metrics connection counts and failures
  */
 public record ProxyContext(
         PolicyHolder policies,
         ServerSslContexts serverContexts,
         Upstreams upstreams,
         StageChain stages,
-        AuditRecorder audit,
         int responseTimeoutMillis,
         int connectTimeoutMillis,
-        ProxyStats stats) {}
+        ProxyMetrics metrics) {}

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.pipeline.Connection;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
@@ -7,7 +8,8 @@ import java.net.SocketAddress;
 
 /**
  * Builds the pipeline of a new client connection to the proxy port: the HTTP/1.1 codec and the
- * {@link ForwardHandler}. Nothing else: what happens to requests is the handler's job.
+ * {@link ForwardHandler}. Nothing else: what happens to requests is the handler's job. The chain's
+ * {@link io.credproxy.daemon.pipeline.ConnectionHook}s see the connection first and may close it.
  */
 public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     static final String CODEC = "client-codec";
@@ -21,11 +23,20 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        proxy.stats().clientOpened();
-        ch.closeFuture().addListener(f -> proxy.stats().clientClosed());
+        proxy.metrics().connectionOpened();
+        InetSocketAddress peer = ch.remoteAddress();
+        Connection connection = new Connection(peer, describe(peer));
+        ch.closeFuture().addListener(f -> {
+            proxy.metrics().connectionClosed();
+            proxy.stages().onConnectionClosed(connection);
+        });
+        if (!proxy.stages().onConnectionOpened(connection)) {
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast(CODEC, HttpCodecs.server())
-                .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(describe(ch.remoteAddress()))));
+                .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(connection)));
     }
 
     static String describe(SocketAddress address) {

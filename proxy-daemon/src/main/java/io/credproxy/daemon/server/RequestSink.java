@@ -16,6 +16,9 @@ interface RequestSink {
     /** Whether the request's last content has arrived. */
     boolean bodyComplete();
 
+    /** The client's socket read is done (a sink forwarding a body flushes what it brought upstream). */
+    default void onClientReadComplete() {}
+
     /** The client's channel became writable or unwritable; only a sink relaying a response cares. */
     default void onClientWritabilityChanged() {}
 

@@ -1,7 +1,9 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.config.UpstreamConfig;
+import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code AUTO_READ} off so the proxy reads only as fast as the other side can take it.
  * {@code upstream.resolve} changes only the address dialled: the TLS server name (SNI) and the
  * name the certificate must carry stay the real host. TLS connections are handed out only after
- * the handshake has succeeded, so a request is never written to an unverified server.
+ * the handshake has succeeded, so a request is never written to an unverified server. Between the
+ * lookup and the connect, the caller's {@link UpstreamAddressCheck} judges the resolved address.
  */
 public final class UpstreamConnector implements Upstreams, AutoCloseable {
     /**
@@ -53,13 +56,13 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     private final Class<? extends SocketChannel> channelType;
     private final HostResolver resolver = new HostResolver(4);
     private final UpstreamPool pool = new UpstreamPool(MAX_IDLE_PER_KEY);
-    private final ProxyStats stats;
+    private final ProxyMetrics metrics;
 
-    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyStats stats) {
+    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
         this.config = config;
         this.tls = tls;
         this.channelType = channelType;
-        this.stats = stats;
+        this.metrics = metrics;
     }
 
     public int connectTimeoutMillis() {
@@ -67,16 +70,23 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     }
 
     @Override
-    public Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed) {
+    public Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed, UpstreamAddressCheck check) {
         if (pooledAllowed) {
             Channel pooled = pool.poll(key);
             if (pooled != null) {
+                // The policy may have changed since this connection was made: judge its address again.
+                StageResult verdict = check == UpstreamAddressCheck.ANY ? StageResult.proceed()
+                        : check.check((InetSocketAddress) pooled.remoteAddress());
+                if (!verdict.proceeds()) {
+                    release(pooled);
+                    return loop.newFailedFuture(new AddressRefusedException(verdict));
+                }
                 pooled.attr(POOLED).set(Boolean.TRUE);
                 return loop.newSucceededFuture(pooled);
             }
         }
         Promise<Channel> promise = loop.newPromise();
-        connect(key.destination(), loop, new HttpUpstreamInitializer(key), promise);
+        connect(key.destination(), loop, new HttpUpstreamInitializer(key), promise, check);
         if (key.tls()) {
             return awaitHandshake(promise, loop);
         }
@@ -101,22 +111,30 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     }
 
     @Override
-    public Future<Channel> connectTunnel(HostPort destination, EventLoop loop) {
+    public Future<Channel> connectTunnel(HostPort destination, EventLoop loop, UpstreamAddressCheck check) {
         Promise<Channel> promise = loop.newPromise();
         connect(destination, loop, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 // The tunnel's relay handler is added once the client has been answered.
             }
-        }, promise);
+        }, promise, check);
         return promise;
     }
 
-    private void connect(HostPort destination, EventLoop loop, ChannelHandler initializer, Promise<Channel> promise) {
+    private void connect(HostPort destination, EventLoop loop, ChannelHandler initializer, Promise<Channel> promise,
+            UpstreamAddressCheck check) {
         HostPort address = config.resolve().getOrDefault(destination, destination);
         resolver.resolve(address.host(), loop).addListener((Future<InetAddress> resolved) -> {
             if (!resolved.isSuccess()) {
                 promise.tryFailure(resolved.cause());
+                return;
+            }
+            // The address judged is the address dialled: no second lookup between the two.
+            InetSocketAddress target = new InetSocketAddress(resolved.getNow(), address.port());
+            StageResult verdict = check.check(target);
+            if (!verdict.proceeds()) {
+                promise.tryFailure(new AddressRefusedException(verdict));
                 return;
             }
             Bootstrap bootstrap = new Bootstrap()
@@ -126,15 +144,15 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(initializer);
-            ChannelFuture connected = bootstrap.connect(new InetSocketAddress(resolved.getNow(), address.port()));
+            ChannelFuture connected = bootstrap.connect(target);
             connected.addListener((ChannelFuture f) -> {
                 if (!f.isSuccess()) {
                     promise.tryFailure(f.cause());
                     return;
                 }
                 Channel ch = f.channel();
-                stats.upstreamOpened();
-                ch.closeFuture().addListener(c -> stats.upstreamClosed());
+                metrics.upstreamOpened();
+                ch.closeFuture().addListener(c -> metrics.upstreamClosed());
                 if (!promise.trySuccess(ch)) {
                     ch.close();
                 }

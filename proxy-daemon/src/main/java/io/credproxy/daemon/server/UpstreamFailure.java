@@ -1,6 +1,9 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.report.Decision;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -22,10 +25,18 @@ import javax.net.ssl.SSLHandshakeException;
  * error type, and a short reason the daemon writes itself. The exception's own message is never
  * passed on: it could quote a request.
  */
-public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, String reason) {
+public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, String reason, Decision decision) {
 
-    /** Which failure count this is, from its status and error type. */
+    /** A failure of the upstream or of the daemon (decision {@code error}). */
+    public UpstreamFailure(HttpResponseStatus status, String proxyStatus, String reason) {
+        this(status, proxyStatus, reason, Decision.ERROR);
+    }
+
+    /** Which failure count this is, from its status and error type; {@code null} for a refusal by policy, which is no failure. */
     public ProxyError kind() {
+        if (decision == Decision.DENIED) {
+            return null;
+        }
         if (status.code() == HttpResponseStatus.GATEWAY_TIMEOUT.code()) {
             return ProxyError.TIMEOUT;
         }
@@ -44,6 +55,11 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
     }
 
     public static UpstreamFailure classify(Throwable cause, HostPort destination, int connectTimeoutMillis) {
+        AddressRefusedException refused = findCause(cause, AddressRefusedException.class);
+        if (refused != null) {
+            StageResult answer = refused.answer();
+            return new UpstreamFailure(answer.status(), answer.proxyStatus(), answer.reason(), answer.decision());
+        }
         if (findCause(cause, UpstreamHandler.MalformedResponseException.class) != null) {
             return new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error", "upstream sent a malformed response");
         }

@@ -13,9 +13,11 @@ public interface Upstreams {
     /**
      * An HTTP connection to {@code key}, ready for a request: taken from the pool when
      * {@code pooledAllowed} and one is idle there, else newly connected (and, for TLS, with the
-     * handshake done and the certificate verified). Must be called on {@code loop}.
+     * handshake done and the certificate verified). Must be called on {@code loop}. {@code check}
+     * judges the resolved address before the connect (or a pooled connection's remote address
+     * before its reuse); a refusal fails the future with the check's answer.
      */
-    Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed);
+    Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed, UpstreamAddressCheck check);
 
     /** Whether {@code channel} came from the pool (and so may have been closed by the server meanwhile). */
     boolean wasPooled(Channel channel);
@@ -24,5 +26,5 @@ public interface Upstreams {
     void release(Channel channel);
 
     /** A raw TCP connection to {@code destination}, for a byte tunnel; no handlers installed. */
-    Future<Channel> connectTunnel(HostPort destination, EventLoop loop);
+    Future<Channel> connectTunnel(HostPort destination, EventLoop loop, UpstreamAddressCheck check);
 }

@@ -2,7 +2,6 @@ package io.credproxy.daemon.tls;
 
 import io.credproxy.daemon.config.ConfigException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -209,13 +208,6 @@ public final class CertificateAuthority {
             throw new IllegalStateException("cannot encode the CA certificate", e);
         }
         return out.toString();
-    }
-
-    /** Reads one PEM certificate, for tests and tools. */
-    static X509Certificate parsePem(String pem) throws IOException, GeneralSecurityException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            return new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) parser.readObject());
-        }
     }
 
     private static String localHostName() {

@@ -3,9 +3,9 @@ package io.credproxy.daemon.admin;
 import static io.credproxy.daemon.testing.TestEvents.injected;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.report.ReportAggregator;
-import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.report.Report;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ReportAndMetricsEndpointTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).isEqualTo("application/json");
-        Report report = ReportJson.newMapper().readValue(response.body(), Report.class);
+        Report report = AuditJson.newMapper().readValue(response.body(), Report.class);
         assertThat(report.apps()).singleElement().satisfies(a -> assertThat(a.requests()).isEqualTo(1));
         AdminRouter router = new AdminRouter().register(AdminRoute.get("/report", new ReportEndpoint(aggregator)));
         assertThat(AdminExchange.exchange(router, "POST /report HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))

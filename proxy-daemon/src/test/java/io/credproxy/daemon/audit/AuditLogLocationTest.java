@@ -2,8 +2,8 @@ package io.credproxy.daemon.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.config.UpstreamConfig;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.config.UpstreamConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,9 +6,9 @@ import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.ReportEndpoint;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.report.ReportAggregator;
-import io.credproxy.daemon.report.ReportJson;
 import io.credproxy.daemon.report.ReportLimits;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.testing.SampleReports;
@@ -22,7 +22,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,7 @@ class ReportCommandTest {
     @BeforeEach
     void writeSampleAuditLog() throws IOException {
         log = dir.resolve("audit.jsonl");
-        try (AuditLog audit = AuditLog.open(log, UnaryOperator.identity())) {
+        try (AuditLog audit = AuditLog.open(log)) {
             SampleReports.feed(audit);
         }
     }
@@ -165,7 +164,7 @@ class ReportCommandTest {
 
     private static Report parse(String json) {
         try {
-            return ReportJson.newMapper().readValue(json, Report.class);
+            return AuditJson.newMapper().readValue(json, Report.class);
         } catch (IOException e) {
             throw new AssertionError("not a report: " + json, e);
         }

@@ -3,9 +3,8 @@ package io.credproxy.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credproxy.daemon.rules.Rule;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.rules.Rule;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

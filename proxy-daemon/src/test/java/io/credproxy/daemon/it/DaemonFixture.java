@@ -1,5 +1,7 @@
 package io.credproxy.daemon.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.credproxy.daemon.Daemon;
 import io.credproxy.daemon.DaemonOptions;
 import io.credproxy.daemon.config.ConfigLoader;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -70,8 +73,13 @@ final class DaemonFixture implements AutoCloseable {
     final Path auditLog;
     /** What the daemon recorded, through {@code DaemonOptions.withAuditSink} (in-process daemon only). */
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-    /** Events of requests that started before this (epoch ms) belong to an earlier test. */
-    private volatile long recordingSinceMillis;
+    /**
+     * The app name the current test's clients send (curl's {@code --proxy-user}, the raw client's
+     * CONNECT), which separates its events from a late event of an earlier test; {@code null}:
+     * every event is kept (fixtures that run one scenario).
+     */
+    private volatile String testApp;
+    private final AtomicInteger tests = new AtomicInteger();
     /** The in-process daemon, reports and metrics included; {@code null} when the daemon runs as a child process. */
     final Daemon daemon;
     private ChildDaemon child;
@@ -216,11 +224,22 @@ final class DaemonFixture implements AutoCloseable {
                 .build();
     }
 
-    /** Runs curl through the daemon, trusting the daemon's CA; the body goes to a file. */
+    /** Runs curl through the daemon as the current test's app, trusting the daemon's CA; the body goes to a file. */
     Curl.Result curl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", daemonCaPem.toString()));
-        command.addAll(List.of(args));
+        command.addAll(asTestApp(args));
         return Curl.run(outDir, command);
+    }
+
+    /** {@code args} with {@code --proxy-user APP:} in front unless they name a proxy user themselves. */
+    private List<String> asTestApp(String... args) {
+        List<String> out = new ArrayList<>();
+        String app = testApp;
+        if (app != null && !List.of(args).contains("--proxy-user")) {
+            out.addAll(List.of("--proxy-user", app + ":"));
+        }
+        out.addAll(List.of(args));
+        return out;
     }
 
     /** Runs curl through the daemon as {@code app}: the agent's {@code Proxy-Authorization: Basic base64(app:)}. */
@@ -230,53 +249,49 @@ final class DaemonFixture implements AutoCloseable {
         return curl(command.toArray(String[]::new));
     }
 
-    /** Runs curl through the daemon, trusting only {@code ca}. */
+    /** Runs curl through the daemon as the current test's app, trusting only {@code ca}. */
     Curl.Result curlTrusting(Path ca, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--proxy", proxyUrl(), "--cacert", ca.toString()));
-        command.addAll(List.of(args));
+        command.addAll(asTestApp(args));
         return Curl.run(outDir, command);
     }
 
-    /** A raw socket to the proxy port. */
+    /** A raw socket to the proxy port; its CONNECTs name the current test's app. */
     RawClient raw() throws IOException {
-        return new RawClient(proxyPort());
+        return new RawClient(proxyPort(), testApp);
     }
 
     private void record(AuditEvent event) {
         // The daemon records a request once its response is done, and a tunnel once both sides
-        // closed: that can be after the test that made it has ended. Keep such late events out of
-        // the next test's records.
-        if (event.timeMillis() >= recordingSinceMillis) {
+        // closed: that can be after the test that made it has ended. Such a late event carries the
+        // earlier test's app name and stays out of this test's records.
+        String app = testApp;
+        if (app == null || event.app().equals(app) || event.app().startsWith(app + "-")) {
             events.add(event);
         }
     }
 
-    /** Starts a fresh record: only requests and tunnels started from now on are kept. */
-    void clearEvents() {
-        recordingSinceMillis = System.currentTimeMillis();
+    /** Starts a fresh record for a new test with an app name of its own. */
+    void startTest() {
+        testApp = "it" + tests.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         events.clear();
     }
 
+    /** The current test's app name, as its clients send it; {@code role} names a second app of the same test. */
+    String app(String role) {
+        return testApp + "-" + role;
+    }
+
     /** The audit events recorded for {@code host}, waiting briefly for events recorded after the response. */
-    List<AuditEvent> eventsFor(String host) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<AuditEvent> found;
-        do {
-            found = events.stream().filter(e -> e.host().equals(host)).toList();
-            if (!found.isEmpty()) {
-                return found;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return found;
+    List<AuditEvent> eventsFor(String host) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> events.stream().anyMatch(e -> e.host().equals(host)));
+        return events.stream().filter(e -> e.host().equals(host)).toList();
     }
 
     /** Waits until the daemon has recorded {@code n} events (tunnels are recorded once both sides closed). */
-    List<AuditEvent> awaitEvents(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (events.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    List<AuditEvent> awaitEvents(int n) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> events.size() >= n);
         return List.copyOf(events);
     }
 

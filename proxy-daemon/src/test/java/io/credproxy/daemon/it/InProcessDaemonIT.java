@@ -7,7 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One in-process daemon and its upstreams per test class; each test starts with empty records.
+ * One in-process daemon and its upstreams per test class; each test starts with empty records and
+ * an app name of its own, so a late event of an earlier test never counts for the next.
  * (Not itself a test: failsafe runs the {@code *IT} classes that extend it.)
  */
 abstract class InProcessDaemonIT {
@@ -32,6 +33,6 @@ abstract class InProcessDaemonIT {
         fx.https.clear();
         fx.plain.clear();
         fx.untrusted.clear();
-        fx.clearEvents();
+        fx.startTest();
     }
 }

@@ -73,12 +73,12 @@ class InjectionIT extends InProcessDaemonIT {
 
     @Test
     void theAgentsProxyAuthorizationNamesTheAppAndIsNeverForwarded() throws Exception {
-        Curl.Result r = fx.curl("--proxy-user", "tito:agent-token", "https://" + CLOUDFLARE + "/client/v4/zones");
+        Curl.Result r = fx.curl("--proxy-user", fx.app("tito") + ":agent-token", "https://" + CLOUDFLARE + "/client/v4/zones");
 
         assertThat(r.status()).as(r.stderr()).isEqualTo(200);
         RecordedRequest seen = single(fx.https.requests());
         assertThat(seen.header("Proxy-Authorization")).isEmpty();
-        assertThat(single(fx.eventsFor(CLOUDFLARE)).app()).isEqualTo("tito");
+        assertThat(single(fx.eventsFor(CLOUDFLARE)).app()).isEqualTo(fx.app("tito"));
     }
 
     @Test
@@ -99,7 +99,7 @@ class InjectionIT extends InProcessDaemonIT {
 
         // Six clients one after the other, each on a connection of its own: at most one pooled
         // upstream connection per event loop (the fixture runs two) is left open and was reused.
-        assertThat(fx.daemon.stats().upstreamConnections()).isBetween(1L, 2L);
+        assertThat(fx.daemon.metrics().upstreamConnections()).isBetween(1L, 2L);
         assertThat(fx.https.requests()).hasSize(6);
     }
 

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.it;
 
+import io.credproxy.protocol.wire.ProxyIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,11 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    RawClient(int proxyPort) throws IOException {
+    private final String app;
+
+    /** @param app the app its CONNECTs name in {@code Proxy-Authorization}; {@code null}: none */
+    RawClient(int proxyPort, String app) throws IOException {
+        this.app = app;
         socket = new Socket(InetAddress.getLoopbackAddress(), proxyPort);
         socket.setSoTimeout(15_000);
         in = socket.getInputStream();
@@ -45,7 +50,8 @@ final class RawClient implements AutoCloseable {
 
     /** Sends CONNECT and reads its answer. */
     Response connect(String authority) throws IOException {
-        send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+        String identity = app == null ? "" : "Proxy-Authorization: " + new ProxyIdentity(app, "").toHeaderValue() + "\r\n";
+        send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + identity + "\r\n");
         return readResponse(true);
     }
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.credproxy.daemon.report.ReportJson;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.DestinationReport;
@@ -53,7 +53,7 @@ class ReportingIT {
     static final String TITO = "tito";
     static final String PLACES = "places-app";
     static final String LATE = "late-app";
-    static final ObjectMapper JSON = ReportJson.newMapper();
+    static final ObjectMapper JSON = AuditJson.newMapper();
     static final HttpClient DIRECT = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
     static final int REQUEST_EVENTS = 8;
 

@@ -6,9 +6,6 @@ import static io.credproxy.daemon.testing.TestEvents.request;
 import static io.credproxy.daemon.testing.TestEvents.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credproxy.daemon.server.ProxyError;
-import io.credproxy.daemon.server.ProxyStats;
-import io.credproxy.daemon.server.ProxyStatsAccess;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,8 +71,8 @@ class ProxyMetricsTest {
     }
 
     @Test
-    void countsTheServersConnectionsAndFailuresThroughProxyStats() {
-        ProxyStats stats = new ProxyStats(metrics);
+    void countsTheServersConnectionsAndFailures() {
+        ProxyMetrics stats = metrics;
 
         assertThat(metrics.scrape()).as("every failure kind is there from the start")
                 .contains("credproxy_errors_total{kind=\"tls_handshake\"} 0")
@@ -85,11 +82,12 @@ class ProxyMetricsTest {
                 .contains("credproxy_errors_total{kind=\"timeout\"} 0")
                 .contains("credproxy_errors_total{kind=\"bad_request\"} 0");
 
-        ProxyStatsAccess.open(stats, 2);
-        ProxyStatsAccess.close(stats, 1);
-        ProxyStatsAccess.error(stats, ProxyError.UPSTREAM_TLS);
-        ProxyStatsAccess.error(stats, ProxyError.UPSTREAM_TLS);
-        ProxyStatsAccess.error(stats, ProxyError.BAD_REQUEST);
+        stats.connectionOpened();
+        stats.connectionOpened();
+        stats.connectionClosed();
+        stats.error(ProxyError.UPSTREAM_TLS);
+        stats.error(ProxyError.UPSTREAM_TLS);
+        stats.error(ProxyError.BAD_REQUEST);
 
         assertThat(metrics.scrape()).contains("credproxy_connections_active 1")
                 .contains("credproxy_errors_total{kind=\"upstream_tls\"} 2")

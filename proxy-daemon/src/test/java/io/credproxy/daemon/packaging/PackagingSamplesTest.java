@@ -3,12 +3,12 @@ package io.credproxy.daemon.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.config.ConfigLoader;
-import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.secrets.EnvFileParser;
 import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.protocol.config.ProxyConfig;
-import io.credproxy.protocol.rules.Rule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -4,11 +4,21 @@ import static io.credproxy.daemon.pipeline.Exchanges.CF_TOKEN;
 import static io.credproxy.daemon.pipeline.Exchanges.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.audit.AuditLog;
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditRecorderTest {
     @Test
@@ -37,6 +47,27 @@ class AuditRecorderTest {
 
         assertThat(events).singleElement().satisfies(e ->
                 assertThat(e.path()).isEqualTo("/leak/[redacted:CF]?[2J"));
+    }
+
+    @Test
+    void secretValuesThatReachedFreeTextFieldsByAccidentAreRedactedOnTheWayToTheAuditLog(@TempDir Path dir) throws Exception {
+        String canary = "canary-" + UUID.randomUUID();
+        Redactor redactor = new Redactor(new Secrets("test", Map.of("TELEGRAM_BOT_TOKEN", canary)));
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(file)) {
+            AuditRecorder recorder = new AuditRecorder(log);
+            recorder.record(new AuditEvent(1, "tito", "127.0.0.1:1", "GET", "https", "api.telegram.org", 443,
+                    "/bot" + canary + "/getMe", Decision.INJECTED, List.of("TELEGRAM_BOT_TOKEN"), 200, 1, 1, 1, null), redactor);
+            recorder.record(new AuditEvent(2, "tito", "127.0.0.1:1", "GET", "https", "api.telegram.org", 443,
+                    "/", Decision.ERROR, List.of(), 502, 0, 0, 1, "upstream said " + URLEncoder.encode(canary, StandardCharsets.UTF_8)),
+                    redactor);
+            recorder.record(new AuditEvent(3, "app-" + canary, "127.0.0.1:1", "CONNECT", "tunnel", canary + ".example", 443,
+                    null, Decision.TUNNEL, List.of(), 0, 0, 0, 1, null), redactor);
+        }
+
+        String text = Files.readString(file);
+        assertThat(text).doesNotContain(canary).contains("[redacted:TELEGRAM_BOT_TOKEN]").contains("\"TELEGRAM_BOT_TOKEN\"");
+        assertThat(Files.readAllLines(file)).hasSize(3);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.credproxy.daemon.pipeline;
 
-import io.credproxy.daemon.rules.Policy;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.SecretTemplate;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -49,13 +49,19 @@ final class Exchanges {
     }
 
     static Exchange intercepted(String target, String sni, HttpRequest request, String requestAuthority) {
-        return new Exchange("app", "127.0.0.1:1", Exchange.Scheme.HTTPS, HostPort.parse(target, 443), sni, POLICY, request,
+        return new Exchange(target(target, 443, Target.Kind.INTERCEPTED, request), Exchange.Scheme.HTTPS, sni, request,
                 path(request.uri()), requestAuthority);
+    }
+
+    /** The target of a request to {@code destination} from a client at 127.0.0.1:1 naming app {@code app}. */
+    static Target target(String destination, int defaultPort, Target.Kind kind, HttpRequest request) {
+        return new Target(new Connection(null, "127.0.0.1:1"), "app", HostPort.parse(destination, defaultPort), kind,
+                request.method().name(), POLICY);
     }
 
     /** An absolute-form plain-HTTP request to {@code target}. */
     static Exchange plain(String target, HttpRequest request) {
-        return new Exchange("app", "127.0.0.1:1", Exchange.Scheme.HTTP, HostPort.parse(target, 80), null, POLICY, request,
+        return new Exchange(target(target, 80, Target.Kind.HTTP, request), Exchange.Scheme.HTTP, null, request,
                 path(request.uri()), null);
     }
 

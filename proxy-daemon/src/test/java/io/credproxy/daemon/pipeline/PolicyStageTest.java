@@ -14,6 +14,18 @@ class PolicyStageTest {
     private final PolicyStage stage = new PolicyStage();
 
     @Test
+    void aConnectToARuledHostIsInterceptedAndAnyOtherTunneled() {
+        assertThat(stage.onTarget(Exchanges.target("API.Cloudflare.com:443", 443, Target.Kind.CONNECT, request("CONNECT", "x"))))
+                .isSameAs(TargetDecision.INTERCEPT);
+        assertThat(stage.onTarget(Exchanges.target("evil.example:443", 443, Target.Kind.CONNECT, request("CONNECT", "x"))))
+                .isSameAs(TargetDecision.TUNNEL);
+        assertThat(stage.onTarget(Exchanges.target("plain-ok.test:8080", 80, Target.Kind.CONNECT, request("CONNECT", "x"))))
+                .as("the rule's port narrows it").isSameAs(TargetDecision.TUNNEL);
+        assertThat(stage.onTarget(Exchanges.target("api.cloudflare.com", 80, Target.Kind.HTTP, request("GET", "/"))))
+                .as("plain http is decided per request").isSameAs(TargetDecision.PROCEED);
+    }
+
+    @Test
     void aMatchingTunnelRequestProceedsWithItsRule() {
         Exchange ex = intercepted("api.cloudflare.com:443", "api.cloudflare.com", request("GET", "/x", "Host", "api.cloudflare.com"));
 

@@ -3,10 +3,18 @@ package io.credproxy.daemon.pipeline;
 import static io.credproxy.daemon.pipeline.Exchanges.intercepted;
 import static io.credproxy.daemon.pipeline.Exchanges.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +44,7 @@ class StageChainTest {
 
     @Test
     void aStageThatThrowsEndsTheExchangeWith502AndNothingIsForwarded() {
-        Stage broken = ex -> {
+        RequestHeadHook broken = ex -> {
             throw new IllegalStateException("boom " + Exchanges.CF_TOKEN);
         };
         StageChain chain = new StageChain(List.of(new PolicyStage(), new InjectionStage(), broken, new AuditStage(new AuditRecorder(events::add))));
@@ -53,7 +61,7 @@ class StageChainTest {
 
     @Test
     void aStageReturningNullFailsClosedToo() {
-        StageChain chain = new StageChain(List.of(ex -> null));
+        StageChain chain = new StageChain(List.of((RequestHeadHook) ex -> null));
 
         assertThat(chain.onRequest(intercepted("api.cloudflare.com:443", null, request("GET", "/"))).status())
                 .isEqualTo(HttpResponseStatus.BAD_GATEWAY);
@@ -62,7 +70,7 @@ class StageChainTest {
     @Test
     void aDenialStopsTheChainBeforeInjection() {
         List<String> ran = new ArrayList<>();
-        Stage spy = ex -> {
+        RequestHeadHook spy = ex -> {
             ran.add("after");
             return StageResult.proceed();
         };
@@ -76,12 +84,95 @@ class StageChainTest {
 
     @Test
     void anAuditSinkThatThrowsDoesNotBreakCompletion() {
-        StageChain chain = StageChain.standard(new AuditRecorder(e -> {
+        List<Exchange> completedAfter = new ArrayList<>();
+        StageChain chain = new StageChain(List.of(new AuditStage(new AuditRecorder(e -> {
             throw new IllegalStateException("sink down");
-        }));
+        })), (CompletionHook) completedAfter::add, (CompletionHook) e -> {
+            throw new IllegalStateException("a completion stage down");
+        }, (CompletionHook) completedAfter::add));
         Exchange ex = intercepted("api.cloudflare.com:443", null, request("GET", "/", "Host", "api.cloudflare.com"));
         chain.onRequest(ex);
 
-        chain.onComplete(ex);
+        assertThatCode(() -> chain.onComplete(ex)).doesNotThrowAnyException();
+        assertThat(completedAfter).as("the stages after a failing one still ran").containsExactly(ex, ex);
+    }
+
+    @Test
+    void eachHookRunsOnlyTheStagesThatImplementIt() {
+        StageChain onlyAudit = StageChain.standard(new AuditRecorder(events::add));
+        assertThat(onlyAudit.seesRequestContent()).isFalse();
+        assertThat(onlyAudit.seesResponseContent()).isFalse();
+        assertThat(onlyAudit.judgesUpstreamAddresses()).isFalse();
+
+        List<String> order = new ArrayList<>();
+        ResponseContentHook first = (ex, c) -> {
+            order.add("first");
+            return c;
+        };
+        ResponseContentHook second = (ex, c) -> {
+            order.add("second");
+            return c;
+        };
+        StageChain chain = new StageChain(List.of(first, new PolicyStage(), second));
+        HttpContent piece = new DefaultHttpContent(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII));
+
+        assertThat(chain.seesResponseContent()).isTrue();
+        assertThat(chain.onResponseContent(intercepted("api.cloudflare.com:443", null, request("GET", "/")), piece)).isSameAs(piece);
+        assertThat(order).containsExactly("first", "second");
+        piece.release();
+    }
+
+    @Test
+    void aContentStageThatThrowsFailsTheExchangeAndThePieceIsReleased() {
+        StageChain chain = new StageChain(List.of((RequestContentHook) (ex, c) -> {
+            throw new IllegalStateException("boom " + Exchanges.CF_TOKEN);
+        }));
+        HttpContent piece = new DefaultHttpContent(Unpooled.copiedBuffer("body", StandardCharsets.US_ASCII));
+        Exchange ex = intercepted("api.cloudflare.com:443", null, request("POST", "/"));
+
+        assertThatThrownBy(() -> chain.onRequestContent(ex, piece)).isInstanceOf(StageFailure.class)
+                .hasMessageNotContaining(Exchanges.CF_TOKEN);
+        assertThat(piece.refCnt()).isZero();
+    }
+
+    @Test
+    void theFirstTargetDecisionWinsAndWithoutOneAConnectIsTunneled() {
+        Target connect = Exchanges.target("api.cloudflare.com:443", 443, Target.Kind.CONNECT, request("CONNECT", "api.cloudflare.com:443"));
+        Target elsewhere = Exchanges.target("other.test:443", 443, Target.Kind.CONNECT, request("CONNECT", "other.test:443"));
+        TargetHook refuseOther = t -> t.destination().host().equals("other.test")
+                ? TargetDecision.refuse(HttpResponseStatus.FORBIDDEN, "no") : TargetDecision.PROCEED;
+
+        StageChain chain = new StageChain(List.of(refuseOther, new PolicyStage()));
+        assertThat(chain.onTarget(connect)).isSameAs(TargetDecision.INTERCEPT);
+        assertThat(chain.onTarget(elsewhere).refusal().status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
+        assertThat(new StageChain(List.of()).onTarget(connect)).isSameAs(TargetDecision.TUNNEL);
+        assertThat(new StageChain(List.of()).onTarget(Exchanges.target("other.test", 80, Target.Kind.HTTP, request("GET", "/"))))
+                .isSameAs(TargetDecision.PROCEED);
+    }
+
+    @Test
+    void targetAndAddressHooksThatThrowRefuseWith502() {
+        Target connect = Exchanges.target("api.cloudflare.com:443", 443, Target.Kind.CONNECT, request("CONNECT", "api.cloudflare.com:443"));
+        TargetHook brokenTarget = t -> {
+            throw new IllegalStateException("boom");
+        };
+        UpstreamAddressHook brokenAddress = (t, a) -> {
+            throw new IllegalStateException("boom");
+        };
+        StageChain chain = new StageChain(List.of(brokenTarget, brokenAddress));
+
+        assertThat(chain.onTarget(connect).refusal().status()).isEqualTo(HttpResponseStatus.BAD_GATEWAY);
+        assertThat(chain.onUpstreamAddress(connect, new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)).status())
+                .isEqualTo(HttpResponseStatus.BAD_GATEWAY);
+    }
+
+    @Test
+    void aConnectionHookThatRefusesOrThrowsClosesTheConnection() {
+        Connection c = new Connection(null, "127.0.0.1:1");
+        assertThat(new StageChain(List.of((ConnectionHook) x -> true)).onConnectionOpened(c)).isTrue();
+        assertThat(new StageChain(List.of((ConnectionHook) x -> false)).onConnectionOpened(c)).isFalse();
+        assertThat(new StageChain(List.of((ConnectionHook) x -> {
+            throw new IllegalStateException("boom");
+        })).onConnectionOpened(c)).isFalse();
     }
 }

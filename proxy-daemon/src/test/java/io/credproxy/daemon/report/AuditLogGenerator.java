@@ -1,6 +1,7 @@
 package io.credproxy.daemon.report;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLines;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -26,7 +27,7 @@ public final class AuditLogGenerator {
     private AuditLogGenerator() {}
 
     public static void write(Path file, long lines) throws IOException {
-        ObjectWriter writer = ReportJson.newMapper().writer();
+        ObjectWriter writer = AuditJson.newMapper().writer();
         Random random = new Random(42);
         Decision[] decisions = Decision.values();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {

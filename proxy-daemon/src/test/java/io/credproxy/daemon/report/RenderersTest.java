@@ -2,6 +2,7 @@ package io.credproxy.daemon.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.testing.SampleReports;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
@@ -80,7 +81,7 @@ class RenderersTest {
 
         String json = render(ReportFormat.JSON, report, true);
 
-        assertThat(ReportJson.newMapper().readValue(json, Report.class)).isEqualTo(report);
+        assertThat(AuditJson.newMapper().readValue(json, Report.class)).isEqualTo(report);
         assertThat(json).contains("\"source\" : \"daemon\"");
     }
 
@@ -97,8 +98,8 @@ class RenderersTest {
         assertThat(ReportFormat.parse("HTML")).isEqualTo(ReportFormat.HTML);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportFormat.parse("pdf"))
                 .hasMessage("unknown format 'pdf' (use table, json or html)");
-        assertThat(HtmlReportRenderer.duration(1000)).isEqualTo("1 s");
-        assertThat(HtmlReportRenderer.duration(256_000)).isEqualTo("4 min");
+        assertThat(HtmlTimelineChart.duration(1000)).isEqualTo("1 s");
+        assertThat(HtmlTimelineChart.duration(256_000)).isEqualTo("4 min");
         assertThat(ReportText.bytes(1536)).isEqualTo("1.5 KiB");
     }
 

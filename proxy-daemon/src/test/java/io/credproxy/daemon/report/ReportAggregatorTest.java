@@ -8,6 +8,7 @@ import static io.credproxy.daemon.testing.TestEvents.tunneled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.BypassReport;
@@ -201,7 +202,7 @@ class ReportAggregatorTest {
         aggregator.record(injected(1000, "tito", "api.cloudflare.com", "CLOUDFLARE_D1_API_TOKEN"));
         aggregator.record(tunnel(4000, "tito", "::1", 443));
         aggregator.recordAgentEvent(blocked(20, "tito", "smtp.example", 25, "com.example.Mailer.send"));
-        ObjectMapper json = ReportJson.newMapper();
+        ObjectMapper json = AuditJson.newMapper();
 
         Report report = aggregator.snapshot();
         String text = json.writeValueAsString(report);

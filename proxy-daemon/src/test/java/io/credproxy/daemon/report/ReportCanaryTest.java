@@ -7,9 +7,11 @@ import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
+import io.credproxy.daemon.audit.AuditLogSettings;
 import io.credproxy.daemon.audit.CompositeAuditSink;
 import io.credproxy.daemon.cli.ReportCommand;
 import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.testing.AdminCalls;
@@ -56,21 +58,23 @@ class ReportCanaryTest {
         Path log = dir.resolve("audit.jsonl");
         ReportAggregator aggregator = ReportAggregator.forDaemon();
         ProxyMetrics metrics = new ProxyMetrics();
-        AuditLog audit = AuditLog.open(new AuditLog.Settings(log, 4096, 3, 1000, 1000), redactor::redact);
+        AuditLog audit = AuditLog.open(new AuditLogSettings(log, 4096, 3, 1000, 1000));
         metrics.bindAuditDrops(audit::dropped);
         CompositeAuditSink sink = new CompositeAuditSink(List.of(audit, aggregator, metrics), kind -> metrics.recordError("audit_sink"));
         EventsEndpoint events = new EventsEndpoint(sink, redactor::redact);
+        // Request events reach the sinks the way the daemon sends them: through the recorder's redaction pass.
+        AuditRecorder recorder = new AuditRecorder(sink);
 
         long t = System.currentTimeMillis() - 60_000;
         for (int i = 0; i < 20; i++) { // enough lines to rotate the 4 KiB log: rotated files are searched too
-            sink.record(event(t + i, "tito", "api.cloudflare.com", "/client/v4/zones", Decision.INJECTED,
-                    List.of("CLOUDFLARE_D1_API_TOKEN"), 200, null));
+            recorder.record(event(t + i, "tito", "api.cloudflare.com", "/client/v4/zones", Decision.INJECTED,
+                    List.of("CLOUDFLARE_D1_API_TOKEN"), 200, null), redactor);
         }
-        sink.record(event(t + 30, "tito", "api.telegram.org", "/bot" + telegram + "/getMe", Decision.INJECTED,
-                List.of("TELEGRAM_BOT_TOKEN"), 200, null));
-        sink.record(event(t + 31, "places-app", "places.googleapis.com", "/v1/places", Decision.ERROR,
+        recorder.record(event(t + 30, "tito", "api.telegram.org", "/bot" + telegram + "/getMe", Decision.INJECTED,
+                List.of("TELEGRAM_BOT_TOKEN"), 200, null), redactor);
+        recorder.record(event(t + 31, "places-app", "places.googleapis.com", "/v1/places", Decision.ERROR,
                 List.of("GOOGLE_PLACES_API_KEY"), 502, "upstream echoed " + URLEncoder.encode(places, StandardCharsets.UTF_8)
-                        + " and " + Base64.getEncoder().encodeToString(cloudflare.getBytes(StandardCharsets.UTF_8))));
+                        + " and " + Base64.getEncoder().encodeToString(cloudflare.getBytes(StandardCharsets.UTF_8))), redactor);
         String batch = AgentEventJson.toJsonArray(List.of(
                 AgentEvent.instrumented(t + 40, "tito", "okhttp"),
                 AgentEvent.socket(AgentEventKind.SOCKET_BLOCKED, t + 41, "tito", "java.net.Socket", "smtp.example", 25,

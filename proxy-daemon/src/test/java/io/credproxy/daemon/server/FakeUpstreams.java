@@ -1,10 +1,13 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,6 +22,10 @@ final class FakeUpstreams implements Upstreams {
     final List<Boolean> pooledAllowed = new ArrayList<>();
     final List<Channel> released = new ArrayList<>();
     final Set<Channel> pooled = new HashSet<>();
+    /** The address every fake upstream resolves to. */
+    static final InetSocketAddress ADDRESS = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+    /** Addresses judged by the exchange's check, one per acquire or tunnel. */
+    final List<InetSocketAddress> checked = new ArrayList<>();
 
     /** An upstream channel as the connector builds it, minus the network and the codec. */
     static EmbeddedChannel upstream() {
@@ -31,10 +38,10 @@ final class FakeUpstreams implements Upstreams {
     }
 
     @Override
-    public Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean allowPooled) {
+    public Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean allowPooled, UpstreamAddressCheck check) {
         keys.add(key);
         pooledAllowed.add(allowPooled);
-        return answer(loop);
+        return answer(loop, check);
     }
 
     @Override
@@ -48,11 +55,17 @@ final class FakeUpstreams implements Upstreams {
     }
 
     @Override
-    public Future<Channel> connectTunnel(HostPort destination, EventLoop loop) {
-        return answer(loop);
+    public Future<Channel> connectTunnel(HostPort destination, EventLoop loop, UpstreamAddressCheck check) {
+        return answer(loop, check);
     }
 
-    private Future<Channel> answer(EventLoop loop) {
+    private Future<Channel> answer(EventLoop loop, UpstreamAddressCheck check) {
+        // Like the connector: every upstream "resolves" to ADDRESS, judged before anything is handed out.
+        checked.add(ADDRESS);
+        StageResult verdict = check.check(ADDRESS);
+        if (!verdict.proceeds()) {
+            return loop.newFailedFuture(new AddressRefusedException(verdict));
+        }
         Object n = next.poll();
         if (n instanceof Throwable t) {
             return loop.newFailedFuture(t);

@@ -2,16 +2,18 @@ package io.credproxy.daemon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.StageChain;
-import io.credproxy.daemon.rules.Policy;
-import io.credproxy.daemon.rules.PolicyHolder;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.policy.PolicyHolder;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
-import io.credproxy.protocol.rules.Rule;
-import io.credproxy.protocol.rules.SecretTemplate;
 import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -41,7 +43,7 @@ class ForwardHandlerTest {
     private final List<AuditEvent> events = new ArrayList<>();
     private FakeUpstreams upstreams;
     private ProxyContext proxy;
-    private ProxyStats stats;
+    private ProxyMetrics stats;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -50,8 +52,8 @@ class ForwardHandlerTest {
                 new Secrets("test", Map.of("T", TOKEN)));
         upstreams = new FakeUpstreams();
         AuditRecorder audit = new AuditRecorder(events::add);
-        stats = new ProxyStats();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), audit, TIMEOUT_MS, 1000, stats);
+        stats = new ProxyMetrics();
+        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {
@@ -64,11 +66,11 @@ class ForwardHandlerTest {
         return ch;
     }
 
-    private static void send(EmbeddedChannel ch, String raw) {
+    static void send(EmbeddedChannel ch, String raw) {
         ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
     }
 
-    private static String received(EmbeddedChannel ch) {
+    static String received(EmbeddedChannel ch) {
         StringBuilder out = new StringBuilder();
         for (Object o; (o = ch.readOutbound()) != null; ) {
             ByteBuf buf = (ByteBuf) o;

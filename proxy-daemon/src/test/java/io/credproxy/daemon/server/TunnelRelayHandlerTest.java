@@ -2,7 +2,14 @@ package io.credproxy.daemon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.pipeline.Connection;
+import io.credproxy.daemon.pipeline.Exchange;
+import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Target;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -12,15 +19,18 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TunnelRelayHandlerTest {
     @Test
-    void bytesGoBothWaysUntouchedAndTheTunnelIsRecordedOnceBothSidesClosed() {
+    void bytesGoBothWaysUntouchedAndTheTunnelIsRecordedOnceBothSidesClosed() throws Exception {
         List<AuditEvent> events = new ArrayList<>();
-        ProxyStats stats = new ProxyStats();
-        TunnelAccounting accounting = new TunnelAccounting(new AuditRecorder(events::add), stats, "app", "127.0.0.1:1",
-                new HostPort("passthrough.test", 443));
+        ProxyMetrics stats = new ProxyMetrics();
+        Target target = new Target(new Connection(null, "127.0.0.1:1"), "app", new HostPort("passthrough.test", 443),
+                Target.Kind.CONNECT, "CONNECT", Policy.resolve(List.of(), new Secrets("test", Map.of())));
+        TunnelAccounting accounting = new TunnelAccounting(Exchange.connect(target, Exchange.Scheme.TUNNEL),
+                StageChain.standard(new AuditRecorder(events::add)), stats);
         EmbeddedChannel client = new EmbeddedChannel();
         EmbeddedChannel upstream = new EmbeddedChannel();
         client.pipeline().addLast(new TunnelRelayHandler(upstream, accounting, true));

@@ -2,6 +2,7 @@ package io.credproxy.daemon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;

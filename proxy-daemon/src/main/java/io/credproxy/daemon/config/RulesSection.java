@@ -1,0 +1,89 @@
+package io.credproxy.daemon.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.SecretTemplate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code rules:} section of the configuration: a list of {@link Rule}s, each error naming its
+ * key path ({@code rules[2].headers.Authorization}). A new rule key is added here (its name in
+ * {@link #RULE_KEYS}, its parsing below) and in {@link Rule}.
+ */
+final class RulesSection {
+    static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext");
+
+    private RulesSection() {}
+
+    static List<Rule> parse(JsonNode node) throws ConfigException {
+        List<Rule> rules = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return rules;
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("rules: expected a list");
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String where = "rules[" + i + "]";
+            JsonNode r = node.get(i);
+            if (!r.isObject()) {
+                throw new ConfigException(where + ": expected a mapping with host and headers or substitute");
+            }
+            ConfigLoader.requireKnownKeys(r, RULE_KEYS, where + ".");
+            String host = ConfigLoader.requiredText(r, "host", where + ".");
+            Integer port = null;
+            if (r.hasNonNull("port")) {
+                if (!r.get("port").canConvertToInt()) {
+                    throw new ConfigException(where + ".port: expected a number");
+                }
+                port = r.get("port").asInt();
+            }
+            Map<String, SecretTemplate> headers = templates(r.get("headers"), where + ".headers");
+            Map<String, SecretTemplate> substitute = templates(r.get("substitute"), where + ".substitute");
+            boolean allowPlaintext = false;
+            if (r.hasNonNull("allow_plaintext")) {
+                if (!r.get("allow_plaintext").isBoolean()) {
+                    throw new ConfigException(where + ".allow_plaintext: expected true or false");
+                }
+                allowPlaintext = r.get("allow_plaintext").asBoolean();
+            }
+            try {
+                rules.add(new Rule(host, port, headers, substitute, allowPlaintext));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + " (" + host + "): " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
+    private static Map<String, SecretTemplate> templates(JsonNode node, String where) throws ConfigException {
+        Map<String, SecretTemplate> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(where + ": expected a mapping of name: \"value with ${SECRET}\"");
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new ConfigException(where + "." + e.getKey() + ": expected a string");
+            }
+            SecretTemplate template;
+            try {
+                template = SecretTemplate.parse(e.getValue().asText());
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(where + "." + e.getKey() + ": " + ex.getMessage());
+            }
+            if (template.secretNames().isEmpty()) {
+                // A literal credential in the config would live outside the 0600 secrets file.
+                throw new ConfigException(where + "." + e.getKey() + ": must refer to a secret as ${NAME}");
+            }
+            out.put(e.getKey(), template);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package io.credproxy.daemon.pipeline;
+
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.protocol.report.Decision;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes secret values from response header values on exchanges that carried a credential.
+ *
+ * <p>An upstream that echoes a request header (a debug endpoint, an error message quoting the token)
+ * must not hand the credential to the client the daemon keeps it from. Informational responses are
+ * treated the same. Bodies are relayed as they are (see the README's security model).
+ */
+public final class ResponseHeaderRedactionStage implements ResponseHeadHook {
+    @Override
+    public void onResponseHead(Exchange exchange, HttpResponse response) {
+        if (exchange.decision() != Decision.INJECTED) {
+            return;
+        }
+        Redactor redactor = exchange.policy().redactor();
+        HttpHeaders headers = response.headers();
+        List<String> names = null;
+        for (Map.Entry<String, String> e : headers) {
+            if (redactor.redact(e.getValue()) != e.getValue()) {
+                if (names == null) {
+                    names = new ArrayList<>();
+                }
+                names.add(e.getKey());
+            }
+        }
+        if (names != null) {
+            for (String name : names) {
+                List<String> values = new ArrayList<>();
+                for (String v : headers.getAll(name)) {
+                    values.add(redactor.redact(v));
+                }
+                headers.set(name, values);
+            }
+        }
+    }
+}

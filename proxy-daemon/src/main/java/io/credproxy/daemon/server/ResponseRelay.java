@@ -1,0 +1,194 @@
+package io.credproxy.daemon.server;
+
+import io.credproxy.daemon.pipeline.Exchange;
+import io.credproxy.daemon.pipeline.HopByHopHeaders;
+import io.credproxy.daemon.pipeline.StageFailure;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The response half of a {@link ForwardedExchange}: the upstream's response head and body on their
+ * way to the client, through the chain's response hooks, framed for the client by
+ * {@link ResponseFraming}, read from the upstream only as fast as the client takes it.
+ *
+ * <p>Informational responses (100, 103) pass on before the final one; 101 is refused (the daemon
+ * relays no other protocol yet). A response stage that fails before anything was sent becomes a
+ * 502; once the head is out, the client connection is closed instead, so bytes a stage did not
+ * process are never sent.
+ */
+final class ResponseRelay {
+    private final ForwardedExchange ex;
+    private final ChannelHandlerContext client;
+    private final ProxyContext proxy;
+    private final Exchange exchange;
+    private final boolean clientKeepAlive;
+    private final boolean clientHttp10;
+    private final boolean expectsBody;
+    private boolean started;
+    private boolean complete;
+    private boolean informational;
+    private ScheduledFuture<?> timeout;
+
+    ResponseRelay(ForwardedExchange ex, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
+            boolean clientKeepAlive, boolean clientHttp10, boolean expectsBody) {
+        this.ex = ex;
+        this.client = client;
+        this.proxy = proxy;
+        this.exchange = exchange;
+        this.clientKeepAlive = clientKeepAlive;
+        this.clientHttp10 = clientHttp10;
+        this.expectsBody = expectsBody;
+    }
+
+    /** Whether a final response (or the daemon's own answer) has started. */
+    boolean started() {
+        return started;
+    }
+
+    /** Whether an informational response (100, 103) is on its way to the client. */
+    boolean informational() {
+        return informational;
+    }
+
+    boolean complete() {
+        return complete;
+    }
+
+    /** The daemon answered itself: no upstream response will be relayed. */
+    void answered() {
+        started = true;
+        complete = true;
+    }
+
+    void onClientWritabilityChanged() {
+        if (!ex.finished && started && !complete && ex.upstream != null && client.channel().isWritable()) {
+            ex.upstream.read();
+        }
+    }
+
+    void onResponseHead(HttpResponse response) {
+        if (ex.finished) {
+            return;
+        }
+        cancelTimeout();
+        int code = response.status().code();
+        if (code == 101) {
+            ex.fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
+                    "upstream switched protocols, which the daemon does not relay"));
+            return;
+        }
+        boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        HopByHopHeaders.strip(response.headers());
+        try {
+            proxy.stages().onResponseHead(exchange, response);
+        } catch (StageFailure e) {
+            ReferenceCountUtil.release(response);
+            ex.stageFailed();
+            return;
+        }
+        if (code >= 100 && code < 200) {
+            // 100 Continue, 103 Early Hints: pass on, then wait for the final response.
+            informational = true;
+            client.write(response);
+            ex.upstream.read();
+            return;
+        }
+        boolean bodyless = exchange.request().method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
+        ResponseFraming framing = ResponseFraming.apply(response, upstreamKeepAlive, bodyless, clientHttp10, clientKeepAlive,
+                ex.closeClient);
+        ex.closeClient = framing.closeClient();
+        ex.reusable &= framing.upstreamReusable();
+        started = true;
+        exchange.status(code);
+        client.write(response);
+        if (client.channel().isWritable()) {
+            ex.upstream.read();
+        } else {
+            client.flush();
+        }
+    }
+
+    void onResponseContent(HttpContent content) {
+        if (ex.finished) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (informational) {
+            client.writeAndFlush(content);
+            if (last) {
+                informational = false;
+                if (ex.bodyComplete) {
+                    startTimeout();
+                }
+            }
+            ex.upstream.read();
+            return;
+        }
+        if (!started) {
+            content.release();
+            return;
+        }
+        if (proxy.stages().seesResponseContent()) {
+            try {
+                content = proxy.stages().onResponseContent(exchange, content);
+            } catch (StageFailure e) {
+                // Part of the response is out: never send bytes a stage did not process; cut the client off.
+                ex.reusable = false;
+                ex.closeClient = true;
+                exchange.reason("a response stage failed; connection closed");
+                client.flush();
+                ex.finish();
+                return;
+            }
+        }
+        exchange.addBytesDown(content.content().readableBytes());
+        if (last) {
+            complete = true;
+            client.writeAndFlush(content);
+            if (!ex.bodyComplete) {
+                // The upstream answered before the request's end was sent: that connection cannot
+                // carry another request, and a client still sending a body is cut off.
+                ex.reusable = false;
+                ex.closeClient = ex.closeClient || expectsBody;
+            }
+            ex.finish();
+            return;
+        }
+        client.write(content);
+        if (client.channel().isWritable()) {
+            ex.upstream.read();
+        } else {
+            client.flush();
+        }
+    }
+
+    /** The upstream has {@code upstream.response_timeout_ms} from the request's end to its response head (504). */
+    void startTimeout() {
+        if (timeout != null) {
+            return;
+        }
+        int millis = proxy.responseTimeoutMillis();
+        timeout = client.channel().eventLoop().schedule(() -> {
+            timeout = null;
+            if (!ex.finished && !started()) {
+                ex.fail(UpstreamFailure.responseTimeout(millis));
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.credproxy.daemon.server;
+
+import io.credproxy.daemon.pipeline.StageResult;
+import java.net.InetSocketAddress;
+
+/**
+ * Judges the address an upstream name resolved to, right before the connector connects to exactly
+ * that address (the chain's {@link io.credproxy.daemon.pipeline.UpstreamAddressHook}); also asked
+ * again, with the remote address, before a pooled connection is reused.
+ */
+@FunctionalInterface
+public interface UpstreamAddressCheck {
+    /** Every address may be connected to (no stage judges addresses). */
+    UpstreamAddressCheck ANY = address -> StageResult.proceed();
+
+    /** {@link StageResult#proceed()} to connect; anything else refuses with that answer. */
+    StageResult check(InetSocketAddress address);
+}

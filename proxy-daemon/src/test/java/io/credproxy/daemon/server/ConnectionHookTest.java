@@ -1,0 +1,60 @@
+package io.credproxy.daemon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.pipeline.Connection;
+import io.credproxy.daemon.pipeline.ConnectionHook;
+import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.policy.Policy;
+import io.credproxy.daemon.policy.PolicyHolder;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.config.HostPort;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Hook 1 on a real loopback socket: the stage sees the peer first and may close the connection unanswered. */
+class ConnectionHookTest {
+    @Test
+    void aConnectionHookSeesThePeerAndClosesTheConnectionsItRefuses() throws Exception {
+        List<Connection> opened = new CopyOnWriteArrayList<>();
+        List<Connection> closed = new CopyOnWriteArrayList<>();
+        ConnectionHook refuseAll = new ConnectionHook() {
+            @Override
+            public boolean onConnectionOpened(Connection connection) {
+                opened.add(connection);
+                return false;
+            }
+
+            @Override
+            public void onConnectionClosed(Connection connection) {
+                closed.add(connection);
+            }
+        };
+        ProxyContext proxy = new ProxyContext(new PolicyHolder(Policy.resolve(List.of(), new Secrets("test", Map.of()))), null,
+                new FakeUpstreams(), new StageChain(List.of(refuseAll)), 1000, 1000, new ProxyMetrics());
+        try (Transport transport = new Transport(1);
+                ProxyServer server = ProxyServer.start(transport, new HostPort("127.0.0.1", 0), proxy);
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET http://other.test/ HTTP/1.1\r\nHost: other.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+
+            assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
+            assertThat(opened).singleElement().satisfies(c -> {
+                assertThat(c.peer().getPort()).isEqualTo(client.getLocalPort());
+                assertThat(c.client()).isEqualTo("127.0.0.1:" + client.getLocalPort());
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> closed.size() == 1);
+            assertThat(closed.get(0)).isSameAs(opened.get(0));
+        }
+    }
+}
