@@ -1,7 +1,6 @@
-package io.credproxy.daemon.rules;
+package io.credproxy.daemon.config;
 
 import com.google.common.net.InternetDomainName;
-import io.credproxy.daemon.config.ConfigException;
 import java.net.IDN;
 import java.util.Locale;
 
