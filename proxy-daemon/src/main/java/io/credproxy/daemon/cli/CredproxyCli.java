@@ -1,5 +1,6 @@
 package io.credproxy.daemon.cli;
 
+import io.credproxy.daemon.buildinfo.BuildInfo;
 import io.credproxy.daemon.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -68,12 +69,11 @@ public final class CredproxyCli implements Callable<Integer> {
         return EXIT_REFUSED;
     }
 
-    /** The version from the jar's manifest, when there is one. */
+    /** The project version and git commit, recorded at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = CredproxyCli.class.getPackage().getImplementationVersion();
-            return new String[] {"credproxy " + (v == null ? "(development build)" : v)};
+            return new String[] {BuildInfo.current().versionLine()};
         }
     }
 }
