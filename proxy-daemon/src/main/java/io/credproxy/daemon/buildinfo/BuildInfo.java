@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The version and git commit this daemon was built from, as Maven wrote them into
- * {@code build.properties} at build time.
+ * The version and git commit this daemon was built from, as the build wrote them into
+ * {@code build.properties} (Maven's project version) and {@code git.properties} (from {@code git log}).
  *
  * <p>A value Maven could not fill in (a build from a source archive without {@code .git}, or a
  * run from an IDE's own compiler) reads as {@link #UNKNOWN}: the version line then says so rather
@@ -19,25 +19,29 @@ import java.util.Properties;
  */
 public record BuildInfo(String version, String commit, String commitTime, boolean dirty) {
     public static final String UNKNOWN = "unknown";
-    private static final String RESOURCE = "build.properties";
 
     /** What the running code was built from. */
     public static BuildInfo current() {
         Properties p = new Properties();
-        try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // Unreadable resource: every field reads as unknown.
-        }
+        load(p, "build.properties");
+        load(p, "git.properties");
         return new BuildInfo(value(p, "version"), value(p, "commit"), value(p, "commit.time"),
                 Boolean.parseBoolean(value(p, "dirty")));
     }
 
+    private static void load(Properties into, String resource) {
+        try (InputStream in = BuildInfo.class.getResourceAsStream(resource)) {
+            if (in != null) {
+                into.load(in);
+            }
+        } catch (IOException e) {
+            // Unreadable resource: its fields read as unknown.
+        }
+    }
+
     private static String value(Properties p, String key) {
         String v = p.getProperty(key, "").trim();
-        // An unfilled "${git.commit.id.abbrev}" means Maven had nothing to put there.
+        // An unfilled "${project.version}" (an IDE's own build) or an empty commit (no git) is unknown.
         return v.isEmpty() || v.contains("${") ? UNKNOWN : v;
     }
 
