@@ -21,4 +21,13 @@ record DaemonAddresses(HostPort listen, HostPort admin) {
         var loaded = new ConfigLoader().load(config);
         return new DaemonAddresses(loaded.listen(), loaded.admin());
     }
+
+    /** How a client reaches an address the daemon listens on: a wildcard listen address means loopback. */
+    static HostPort connectable(HostPort listen) {
+        return switch (listen.host()) {
+            case "0.0.0.0" -> new HostPort("127.0.0.1", listen.port());
+            case "::", "0:0:0:0:0:0:0:0" -> new HostPort("::1", listen.port());
+            default -> listen;
+        };
+    }
 }

@@ -140,6 +140,7 @@ final class EnvCommand implements Callable<Integer> {
     }
 
     private HostPort connectable(HostPort address, String option) {
+        address = DaemonAddresses.connectable(address);
         if (address.port() == 0) {
             throw new ParameterException(spec.commandLine(), option + ": the configured port is 0 (any free port); "
                     + "name the address the daemon printed at start with " + option + " HOST:PORT");

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * through {@code GIT_CONFIG_COUNT}: otherwise it waits for a 407 the daemon never sends. Every value
  * is checked here so that no format has to quote a control character.
  *
- * @param proxy where clients connect (the daemon's {@code listen})
+ * @param proxy where clients connect (the daemon's {@code listen}, a wildcard made loopback)
  * @param admin the daemon's admin address (the agent's CA and events)
  * @param app the app name reports show; letters, digits, {@code . _ -}
  * @param caFile the daemon's CA alone
@@ -98,7 +98,7 @@ public record ClientEnvironment(HostPort proxy, HostPort admin, String app, Path
 
     /** The variables, in the order they are printed. */
     public Map<String, String> variables() {
-        String proxyUrl = "http://" + app + ":" + PROXY_PASSWORD + "@" + connectable(proxy);
+        String proxyUrl = "http://" + app + ":" + PROXY_PASSWORD + "@" + proxy;
         String ca = caFile.toString();
         String bundle = bundleFile.toString();
         Map<String, String> v = new LinkedHashMap<>();
@@ -120,18 +120,9 @@ public record ClientEnvironment(HostPort proxy, HostPort admin, String app, Path
         v.put("PIP_CERT", bundle);
         v.put("AWS_CA_BUNDLE", bundle);
         if (agentJar != null) {
-            v.put("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar + "=proxy=" + connectable(proxy) + ",admin="
-                    + connectable(admin) + ",app=" + app);
+            v.put("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar + "=proxy=" + proxy + ",admin="
+                    + admin + ",app=" + app);
         }
         return v;
-    }
-
-    /** A listen address clients can connect to: the wildcard becomes loopback. */
-    static HostPort connectable(HostPort listen) {
-        return switch (listen.host()) {
-            case "0.0.0.0" -> new HostPort("127.0.0.1", listen.port());
-            case "::", "0:0:0:0:0:0:0:0" -> new HostPort("::1", listen.port());
-            default -> listen;
-        };
     }
 }
