@@ -91,7 +91,8 @@ IS_ROOT=0
 
 [[ -f "$DAEMON_JAR" ]] || die "daemon jar $DAEMON_JAR not found: build it first with: mvn -B -DskipTests package"
 [[ -f "$AGENT_JAR" ]] || die "agent jar $AGENT_JAR not found: build it first with: mvn -B -DskipTests package"
-for sample in credproxy.yaml env.example sandbox-user.env systemd/credproxy.service systemd/credproxy-fence.service; do
+for sample in credproxy.yaml env.example sandbox-user.env systemd/credproxy.service systemd/credproxy-fence.service \
+        systemd/credproxy.sysusers systemd/credproxy.tmpfiles; do
     [[ -f "$SCRIPT_DIR/$sample" ]] || die "packaging file $SCRIPT_DIR/$sample is missing"
 done
 if [[ $REAL_ROOT -eq 1 && $IS_ROOT -eq 0 && $DRY_RUN -eq 0 ]]; then
@@ -235,16 +236,12 @@ echo "credproxy: installing into ${ROOT:-/}$([[ $DRY_RUN -eq 1 ]] && echo ' (dry
 
 ensure_service_user
 
+# The user and the owners and modes, as systemd-sysusers and systemd-tmpfiles records (the Debian
+# package ships the same two files).
 ensure_dir "$ROOT/usr/lib/sysusers.d" 0755 root root
-write_if_changed "$ROOT/usr/lib/sysusers.d/credproxy.conf" \
-"# The credproxy service user (systemd-sysusers). Installed by credproxy's install.sh.
-u $SERVICE_USER - \"credproxy secrets proxy\" /nonexistent /usr/sbin/nologin"
+install_owned "$SCRIPT_DIR/systemd/credproxy.sysusers" "$ROOT/usr/lib/sysusers.d/credproxy.conf" 0644
 ensure_dir "$ROOT/usr/lib/tmpfiles.d" 0755 root root
-write_if_changed "$ROOT/usr/lib/tmpfiles.d/credproxy.conf" \
-"# Ownership and modes credproxy relies on (systemd-tmpfiles). Installed by credproxy's install.sh.
-d /etc/credproxy/ca 0700 $SERVICE_USER $SERVICE_GROUP -
-d /etc/openclaw-secrets 0750 root $SERVICE_GROUP -
-z /etc/openclaw-secrets/env 0600 $SERVICE_USER $SERVICE_GROUP -"
+install_owned "$SCRIPT_DIR/systemd/credproxy.tmpfiles" "$ROOT/usr/lib/tmpfiles.d/credproxy.conf" 0644
 
 ensure_dir "$ROOT/opt/credproxy" 0755 root root
 install_owned "$DAEMON_JAR" "$ROOT/opt/credproxy/credproxy-daemon.jar" 0644
