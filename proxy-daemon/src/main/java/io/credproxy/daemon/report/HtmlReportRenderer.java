@@ -7,14 +7,8 @@ import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.report.DestinationReport;
 import io.credproxy.protocol.report.Report;
-import io.credproxy.protocol.report.Timeline;
-import io.credproxy.protocol.report.TimelineBucket;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -28,26 +22,23 @@ import java.util.stream.Collectors;
  * through {@link ReportText#html}.
  */
 final class HtmlReportRenderer implements ReportRenderer {
-    static final String[] PALETTE = {"#3366cc", "#dc7633", "#2e9e5b", "#8e44ad", "#c0392b", "#16a0a0", "#888888"};
-    private static final int MAX_SERIES = PALETTE.length - 1;
-    private static final int WIDTH = 960;
-    private static final int HEIGHT = 260;
-    private static final int LEFT = 60;
-    private static final int RIGHT = 12;
-    private static final int TOP = 14;
-    private static final int BOTTOM = 42;
-
+    /*
+     * Tables fit a 1400-pixel window: cells of host names, frames, statuses and secret names may
+     * break anywhere (overflow-wrap:anywhere lowers their minimum width, so the table can shrink to
+     * the page); numbers and times stay on one line, headers break between words only.
+     */
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222;background:#fff}
             h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px}h3{font-size:1em;margin:12px 0 6px}
             .meta{color:#555;margin:0 0 16px}
-            table{border-collapse:collapse;margin:6px 0 12px;font-size:.9em}
-            th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-            th{background:#f3f3f3}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+            table{border-collapse:collapse;margin:6px 0 12px;font-size:.9em;max-width:100%}
+            th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}td.dest,td.wrap{overflow-wrap:anywhere}td.dest{min-width:14em}
+            th{background:#f3f3f3}td.num,td.time{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
             section.app{border-top:2px solid #ddd;margin-top:24px}
             .bypasses{background:#fdecea;border:2px solid #c0392b;padding:6px 12px;margin:8px 0}
             .bypasses h3{color:#a93226}tr.blocked td{background:#f9d6d2}
-            .legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
+            .legend span{display:inline-block;margin-right:16px}
+            .swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px}
             svg text{font-size:11px;fill:#444}
             """;
 
@@ -64,18 +55,19 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append(" .. ").append(html(ReportText.time(report.lastSeenMillis())))
                 .append(" (source: ").append(html(report.source())).append(", generated ")
                 .append(html(ReportText.time(report.generatedMillis()))).append(")</p>\n");
+        AppColours colours = AppColours.assign(report.apps());
         h.append("<h2>Requests over time</h2>\n");
-        chart(report, h);
+        HtmlChart.render(report, colours, h);
         h.append("<h2>Apps</h2>\n");
-        overview(report, h);
+        overview(report, colours, h);
         for (int i = 0; i < report.apps().size(); i++) {
-            section(i, report.apps().get(i), h);
+            section(i, report.apps().get(i), colours, h);
         }
         h.append("</body>\n</html>\n");
         out.write(h.toString());
     }
 
-    private static void overview(Report report, StringBuilder h) {
+    private static void overview(Report report, AppColours colours, StringBuilder h) {
         if (report.apps().isEmpty()) {
             h.append("<p>No requests or agent events recorded.</p>\n");
             return;
@@ -84,18 +76,20 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append("<th>Tunnel</th><th>Denied</th><th>Error</th><th>Bypass attempts</th><th>Last seen</th></tr>\n");
         for (int i = 0; i < report.apps().size(); i++) {
             AppReport a = report.apps().get(i);
-            h.append("<tr").append(a.bypassAttempts() > 0 ? " class=\"blocked\"" : "").append("><td><a href=\"#app-").append(i)
+            h.append("<tr").append(a.bypassAttempts() > 0 ? " class=\"blocked\"" : "").append("><td>")
+                    .append(HtmlChart.swatch(colours.of(a.app()))).append("<a href=\"#app-").append(i)
                     .append("\">").append(html(a.app())).append("</a></td>");
             counts(h, a.requests(), a.decisions());
             num(h, "bypasses", a.bypassAttempts());
-            h.append("<td>").append(html(ReportText.time(a.lastSeenMillis()))).append("</td></tr>\n");
+            time(h, a.lastSeenMillis());
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
     }
 
-    private static void section(int index, AppReport a, StringBuilder h) {
+    private static void section(int index, AppReport a, AppColours colours, StringBuilder h) {
         h.append("<section class=\"app\" id=\"app-").append(index).append("\" data-app=\"").append(html(a.app())).append("\">\n")
-                .append("<h2>App: ").append(html(a.app())).append("</h2>\n")
+                .append("<h2>").append(HtmlChart.swatch(colours.of(a.app()))).append("App: ").append(html(a.app())).append("</h2>\n")
                 .append("<p><span class=\"requests\">").append(a.requests()).append("</span> requests (")
                 .append(html(a.decisions().isEmpty() ? "none" : a.decisions().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))))
@@ -111,10 +105,11 @@ final class HtmlReportRenderer implements ReportRenderer {
                     .append("<table><tr><th>Action</th><th>Destination</th><th>Count</th><th>Frame</th><th>API</th><th>Last seen</th></tr>\n");
             for (BypassReport b : a.bypasses()) {
                 h.append("<tr class=\"").append(b.blocked() ? "blocked" : "tunneled").append("\"><td>")
-                        .append(b.blocked() ? "blocked" : "tunneled").append("</td><td>").append(html(b.destination())).append("</td>");
+                        .append(b.blocked() ? "blocked" : "tunneled").append("</td><td class=\"dest\">").append(html(b.destination())).append("</td>");
                 num(h, "count", b.count());
-                h.append("<td>").append(html(b.frame())).append("</td><td>").append(html(b.client())).append("</td><td>")
-                        .append(html(ReportText.time(b.lastSeenMillis()))).append("</td></tr>\n");
+                h.append("<td class=\"wrap\">").append(html(b.frame())).append("</td><td class=\"wrap\">").append(html(b.client())).append("</td>");
+                time(h, b.lastSeenMillis());
+                h.append("</tr>\n");
             }
             h.append("</table>\n</div>\n");
         }
@@ -128,100 +123,17 @@ final class HtmlReportRenderer implements ReportRenderer {
         for (DestinationReport d : a.destinations()) {
             h.append("<tr><td class=\"dest\">").append(html(d.destination())).append("</td>");
             counts(h, d.requests(), d.decisions());
-            h.append("<td>").append(html(d.statuses().entrySet().stream()
+            h.append("<td class=\"wrap\">").append(html(d.statuses().entrySet().stream()
                             .map(e -> (e.getKey().equals("0") ? "none" : e.getKey()) + ": " + e.getValue())
                             .collect(Collectors.joining(", "))))
                     .append("</td><td class=\"num\">").append(html(ReportText.bytes(d.bytesUp())))
                     .append("</td><td class=\"num\">").append(html(ReportText.bytes(d.bytesDown())))
-                    .append("</td><td>").append(html(ReportText.time(d.firstSeenMillis())))
-                    .append("</td><td>").append(html(ReportText.time(d.lastSeenMillis())))
-                    .append("</td><td>").append(html(d.secretNames().isEmpty() ? "-" : String.join(", ", d.secretNames())))
-                    .append("</td></tr>\n");
+                    .append("</td>");
+            time(h, d.firstSeenMillis());
+            time(h, d.lastSeenMillis());
+            h.append("<td class=\"wrap\">").append(html(d.secretNames().isEmpty() ? "-" : String.join(", ", d.secretNames()))).append("</td></tr>\n");
         }
         h.append("</table>\n</section>\n");
-    }
-
-    /** A stacked bar per time bucket, one colour per app (the busiest six, the rest together). */
-    private static void chart(Report report, StringBuilder h) {
-        Timeline timeline = report.timeline();
-        if (timeline.buckets().isEmpty() || timeline.bucketMillis() <= 0) {
-            h.append("<p>No requests in this period.</p>\n");
-            return;
-        }
-        List<String> series = new ArrayList<>();
-        for (AppReport a : report.apps()) {
-            if (a.requests() > 0 && series.size() < MAX_SERIES) {
-                series.add(a.app());
-            }
-        }
-        String rest = "other apps";
-        List<TimelineBucket> buckets = timeline.buckets();
-        long width = timeline.bucketMillis();
-        long first = buckets.get(0).startMillis();
-        long last = buckets.get(buckets.size() - 1).startMillis();
-        long slots = (last - first) / width + 1;
-        long max = buckets.stream().mapToLong(TimelineBucket::total).max().orElse(1);
-        double plotW = WIDTH - LEFT - RIGHT;
-        double plotH = HEIGHT - TOP - BOTTOM;
-        double barW = plotW / slots;
-        double gap = barW > 4 ? 1 : 0;
-        double scale = plotH / Math.max(1, max);
-        h.append("<svg id=\"chart\" role=\"img\" aria-label=\"requests over time\" width=\"").append(WIDTH)
-                .append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\">\n");
-        h.append("<rect x=\"0\" y=\"0\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" fill=\"#ffffff\"/>\n");
-        boolean usedRest = false;
-        for (TimelineBucket b : buckets) {
-            Map<String, Long> stack = new LinkedHashMap<>();
-            for (String app : series) {
-                stack.put(app, b.requestsByApp().getOrDefault(app, 0L));
-            }
-            long others = b.requestsByApp().entrySet().stream().filter(e -> !series.contains(e.getKey()))
-                    .mapToLong(Map.Entry::getValue).sum();
-            stack.put(rest, others);
-            double x = LEFT + (b.startMillis() - first) / (double) width * barW;
-            double y = TOP + plotH;
-            int colour = 0;
-            for (Map.Entry<String, Long> e : stack.entrySet()) {
-                int c = e.getKey().equals(rest) ? PALETTE.length - 1 : colour;
-                colour++;
-                if (e.getValue() == 0) {
-                    continue;
-                }
-                usedRest |= e.getKey().equals(rest);
-                double barH = e.getValue() * scale;
-                y -= barH;
-                h.append(String.format(Locale.ROOT,
-                        "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>",
-                        x, y, Math.max(0.5, barW - gap), barH, PALETTE[c]));
-                h.append(html(e.getKey())).append(": ").append(e.getValue()).append(" requests from ")
-                        .append(html(ReportText.time(b.startMillis()))).append("</title></rect>\n");
-            }
-        }
-        // Axes and labels.
-        h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
-                LEFT, TOP, LEFT, TOP + (int) plotH));
-        h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
-                LEFT, TOP + (int) plotH, WIDTH - RIGHT, TOP + (int) plotH));
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>%n", LEFT - 6, TOP + 10, max));
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", LEFT - 6, TOP + (int) plotH));
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">", LEFT, HEIGHT - 22)).append(html(ReportText.time(first)))
-                .append("</text>\n");
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", WIDTH - RIGHT, HEIGHT - 22))
-                .append(html(ReportText.time(last + width))).append("</text>\n");
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">requests per %s</text>%n",
-                LEFT + (int) plotW / 2, HEIGHT - 6, html(duration(width))));
-        h.append("</svg>\n<p class=\"legend\">");
-        for (int i = 0; i < series.size(); i++) {
-            legend(h, PALETTE[i], series.get(i));
-        }
-        if (usedRest) {
-            legend(h, PALETTE[PALETTE.length - 1], rest);
-        }
-        h.append("</p>\n");
-    }
-
-    private static void legend(StringBuilder h, String colour, String name) {
-        h.append("<span><i style=\"background:").append(colour).append("\"></i>").append(html(name)).append("</span>");
     }
 
     /** The requests cell and one cell per decision, in {@link Decision} order. */
@@ -232,22 +144,11 @@ final class HtmlReportRenderer implements ReportRenderer {
         }
     }
 
-    private static void num(StringBuilder h, String column, long value) {
-        h.append("<td class=\"num\" data-col=\"").append(column).append("\">").append(value).append("</td>");
+    private static void time(StringBuilder h, long millis) {
+        h.append("<td class=\"time\">").append(html(ReportText.time(millis))).append("</td>");
     }
 
-    /** A bucket width in words: {@code 1 s}, {@code 8 min}, {@code 4.3 h}, {@code 2.8 d}. */
-    static String duration(long millis) {
-        double s = millis / 1000.0;
-        if (s < 120) {
-            return String.format(Locale.ROOT, "%.0f s", s);
-        }
-        if (s < 7200) {
-            return String.format(Locale.ROOT, "%.0f min", s / 60);
-        }
-        if (s < 172_800) {
-            return String.format(Locale.ROOT, "%.1f h", s / 3600);
-        }
-        return String.format(Locale.ROOT, "%.1f d", s / 86_400);
+    private static void num(StringBuilder h, String column, long value) {
+        h.append("<td class=\"num\" data-col=\"").append(column).append("\">").append(value).append("</td>");
     }
 }
