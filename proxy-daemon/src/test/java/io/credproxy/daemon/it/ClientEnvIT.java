@@ -9,7 +9,6 @@ import io.credproxy.testing.Canaries;
 import io.credproxy.testing.RecordedRequest;
 import io.credproxy.testing.RecordingUpstream;
 import io.credproxy.testing.TestPki;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,9 +243,5 @@ class ClientEnvIT {
         assertThat(bundle.split("BEGIN CERTIFICATE", -1).length - 1).as("system roots plus the daemon's CA").isGreaterThan(10);
         assertThat(Files.getPosixFilePermissions(caDir.resolve("ca.pem")).toString()).contains("OTHERS_READ");
         assertThat(Files.getPosixFilePermissions(caDir.resolve("ca-bundle.pem")).toString()).contains("OTHERS_READ");
-    }
-
-    static String text(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 }
