@@ -20,8 +20,8 @@ import picocli.CommandLine.Command;
         versionProvider = CredproxyCli.Version.class,
         description = "Keeps API secrets out of the processes that use them: a forward proxy that adds "
                 + "credentials by real destination.",
-        subcommands = {DaemonCommand.class, CheckCommand.class, ReportCommand.class, EnvCommand.class, FenceCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DaemonCommand.class, CheckCommand.class, ReportCommand.class, EnvCommand.class, FenceCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class CredproxyCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

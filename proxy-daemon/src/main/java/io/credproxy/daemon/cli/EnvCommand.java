@@ -109,7 +109,7 @@ final class EnvCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             CaCertificate ca = caFile != null ? fromFile(caFile) : fromDaemon(adminAddress);
-            files.write(ca, SystemRoots.read(systemRoots), caFile == null);
+            files.write(ca, systemRoots(), caFile == null);
             Optional<Path> closed = files.closedToOthers();
             if (closed.isPresent()) {
                 err.println("credproxy env: note: other users cannot enter " + closed.get() + ", so a sandboxed user other "
@@ -154,11 +154,11 @@ final class EnvCommand implements Callable<Integer> {
             return dir;
         }
         String cache = System.getenv("XDG_CACHE_HOME");
-        String home = System.getenv("HOME");
+        String userHome = System.getenv("HOME");
         if (cache != null && cache.startsWith("/")) {
             dir = Path.of(cache, "credproxy");
-        } else if (home != null && home.startsWith("/")) {
-            dir = Path.of(home, ".cache", "credproxy");
+        } else if (userHome != null && userHome.startsWith("/")) {
+            dir = Path.of(userHome, ".cache", "credproxy");
         } else {
             throw new ParameterException(spec.commandLine(), "--dir: no HOME or XDG_CACHE_HOME to put the CA files under; name a directory");
         }
@@ -179,6 +179,15 @@ final class EnvCommand implements Callable<Integer> {
         }
         throw new ParameterException(spec.commandLine(), "the agent jar " + DemoCommand.AGENT_JAR + " is not beside the daemon ("
                 + home + "): name it with --agent-jar FILE, or leave JAVA_TOOL_OPTIONS out with --no-agent");
+    }
+
+    private String systemRoots() throws Failure {
+        try {
+            return SystemRoots.read(systemRoots);
+        } catch (IOException e) {
+            throw new Failure("cannot read the system roots" + (systemRoots == null ? "" : " " + systemRoots) + ": "
+                    + e.getClass().getSimpleName());
+        }
     }
 
     private CaCertificate fromFile(Path file) throws Failure {

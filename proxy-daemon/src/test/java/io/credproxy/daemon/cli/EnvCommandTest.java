@@ -251,6 +251,14 @@ class EnvCommandTest {
     }
 
     @Test
+    void unreadableSystemRootsAreNamed() {
+        roots = dir.resolve("no-roots.pem");
+
+        assertThat(env(dir.resolve("out"), "--app", "tito")).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot read the system roots " + roots + ": NoSuchFileException");
+    }
+
+    @Test
     void warnsWhenOtherUsersCannotReachTheFiles() throws Exception {
         Path closed = Files.createDirectory(dir.resolve("closed"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 
