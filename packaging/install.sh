@@ -11,6 +11,9 @@
 #                 systemd applies on the target, and ownership is applied now only where this runs as
 #                 root and the user already resolves on this machine.
 #   --dry-run     print what would be done, change nothing.
+#   --fence-uid UID  (repeatable) also install the kernel egress fence for these sandboxed uids or
+#                 user names: /etc/credproxy/fence.nft, written by `credproxy fence`, and the unit
+#                 credproxy-fence.service that loads it early at boot (needs java here).
 # Exit codes: 0 done, 1 failed, 2 bad usage.
 set -euo pipefail
 
@@ -22,13 +25,15 @@ readonly SCRIPT_DIR REPO_DIR
 
 usage() {
     cat <<EOF
-Usage: $(basename "$0") [--root DIR] [--dry-run] [--daemon-jar FILE] [--agent-jar FILE]
+Usage: $(basename "$0") [--root DIR] [--dry-run] [--daemon-jar FILE] [--agent-jar FILE] [--fence-uid UID]...
 
 Installs the credproxy daemon as the systemd service credproxy.service, running as $SERVICE_USER.
   --root DIR          install into DIR instead of / (no user is created; see the script's header)
   --dry-run           print what would be done and change nothing
   --daemon-jar FILE   default: proxy-daemon/target/credproxy-daemon.jar
   --agent-jar FILE    default: agent/target/credproxy-agent.jar
+  --fence-uid UID     fence this sandboxed uid or user name (repeatable): nftables leaves its processes
+                      TCP to the daemon only; installs credproxy-fence.service (loads at boot)
   -h, --help          this text
 EOF
 }
@@ -48,6 +53,7 @@ ROOT=/
 DRY_RUN=0
 DAEMON_JAR="$REPO_DIR/proxy-daemon/target/credproxy-daemon.jar"
 AGENT_JAR="$REPO_DIR/agent/target/credproxy-agent.jar"
+FENCE_UIDS=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -62,6 +68,11 @@ while [[ $# -gt 0 ]]; do
         --agent-jar)
             [[ $# -ge 2 && -n "$2" ]] || die_usage "--agent-jar needs a file"
             AGENT_JAR="$2"; shift 2 ;;
+        --fence-uid)
+            [[ $# -ge 2 && -n "$2" ]] || die_usage "--fence-uid needs a uid or user name"
+            FENCE_UIDS+=("$2"); shift 2 ;;
+        --fence-uid=*)
+            FENCE_UIDS+=("${1#--fence-uid=}"); shift ;;
         --dry-run)
             DRY_RUN=1; shift ;;
         -h|--help)
@@ -80,11 +91,30 @@ IS_ROOT=0
 
 [[ -f "$DAEMON_JAR" ]] || die "daemon jar $DAEMON_JAR not found: build it first with: mvn -B -DskipTests package"
 [[ -f "$AGENT_JAR" ]] || die "agent jar $AGENT_JAR not found: build it first with: mvn -B -DskipTests package"
-for sample in credproxy.yaml env.example sandbox-user.env systemd/credproxy.service; do
+for sample in credproxy.yaml env.example sandbox-user.env systemd/credproxy.service systemd/credproxy-fence.service \
+        systemd/credproxy.sysusers systemd/credproxy.tmpfiles; do
     [[ -f "$SCRIPT_DIR/$sample" ]] || die "packaging file $SCRIPT_DIR/$sample is missing"
 done
 if [[ $REAL_ROOT -eq 1 && $IS_ROOT -eq 0 && $DRY_RUN -eq 0 ]]; then
     die "installing into / needs root (or use --root DIR, or --dry-run)"
+fi
+
+# The fence table, made before anything changes so that a bad uid stops the run at once. It is
+# computed from the config the daemon will run with: the installed one, or the sample that the
+# installation is about to put there.
+FENCE_SCRIPT=""
+if [[ ${#FENCE_UIDS[@]} -gt 0 ]]; then
+    command -v java >/dev/null || die "--fence-uid needs java to run 'credproxy fence' (Debian: apt-get install openjdk-17-jre-headless)"
+    fence_config="$ROOT/etc/credproxy/credproxy.yaml"
+    [[ -f "$fence_config" ]] || fence_config="$SCRIPT_DIR/credproxy.yaml"
+    fence_args=()
+    for uid in "${FENCE_UIDS[@]}"; do fence_args+=(--uid "$uid"); done
+    fence_status=0
+    FENCE_SCRIPT="$(java -jar "$DAEMON_JAR" fence "${fence_args[@]}" --config "$fence_config" 2>&1)" || fence_status=$?
+    if [[ $fence_status -ne 0 ]]; then
+        echo "install.sh: --fence-uid: ${FENCE_SCRIPT#credproxy: }" >&2
+        exit $(( fence_status == 2 ? 2 : 1 ))
+    fi
 fi
 
 # --- small, idempotent steps; each prints what it changes ------------------------------------------
@@ -206,16 +236,12 @@ echo "credproxy: installing into ${ROOT:-/}$([[ $DRY_RUN -eq 1 ]] && echo ' (dry
 
 ensure_service_user
 
+# The user and the owners and modes, as systemd-sysusers and systemd-tmpfiles records (the Debian
+# package ships the same two files).
 ensure_dir "$ROOT/usr/lib/sysusers.d" 0755 root root
-write_if_changed "$ROOT/usr/lib/sysusers.d/credproxy.conf" \
-"# The credproxy service user (systemd-sysusers). Installed by credproxy's install.sh.
-u $SERVICE_USER - \"credproxy secrets proxy\" /nonexistent /usr/sbin/nologin"
+install_owned "$SCRIPT_DIR/systemd/credproxy.sysusers" "$ROOT/usr/lib/sysusers.d/credproxy.conf" 0644
 ensure_dir "$ROOT/usr/lib/tmpfiles.d" 0755 root root
-write_if_changed "$ROOT/usr/lib/tmpfiles.d/credproxy.conf" \
-"# Ownership and modes credproxy relies on (systemd-tmpfiles). Installed by credproxy's install.sh.
-d /etc/credproxy/ca 0700 $SERVICE_USER $SERVICE_GROUP -
-d /etc/openclaw-secrets 0750 root $SERVICE_GROUP -
-z /etc/openclaw-secrets/env 0600 $SERVICE_USER $SERVICE_GROUP -"
+install_owned "$SCRIPT_DIR/systemd/credproxy.tmpfiles" "$ROOT/usr/lib/tmpfiles.d/credproxy.conf" 0644
 
 ensure_dir "$ROOT/opt/credproxy" 0755 root root
 install_owned "$DAEMON_JAR" "$ROOT/opt/credproxy/credproxy-daemon.jar" 0644
@@ -240,6 +266,15 @@ install_once "$SCRIPT_DIR/env.example" "$ROOT/etc/openclaw-secrets/env" 0600 "$S
 
 ensure_dir "$ROOT/etc/systemd/system" 0755 root root
 install_owned "$SCRIPT_DIR/systemd/credproxy.service" "$ROOT/etc/systemd/system/credproxy.service" 0644
+
+if [[ -n "$FENCE_SCRIPT" ]]; then
+    # Root's, read by nft at boot; it names uids and addresses only.
+    write_if_changed "$ROOT/etc/credproxy/fence.nft" "$FENCE_SCRIPT"
+    install_owned "$SCRIPT_DIR/systemd/credproxy-fence.service" "$ROOT/etc/systemd/system/credproxy-fence.service" 0644
+    if [[ $REAL_ROOT -eq 1 ]] && ! command -v nft >/dev/null && [[ ! -x /usr/sbin/nft ]]; then
+        echo "  warning: /usr/sbin/nft is missing; the fence unit needs it (Debian: apt-get install nftables)"
+    fi
+fi
 
 if [[ $REAL_ROOT -eq 1 ]]; then
     for tool in /usr/bin/java /usr/bin/curl; do
@@ -266,5 +301,11 @@ Next steps$([[ $REAL_ROOT -eq 0 ]] && echo " (on the machine that gets this tree
   4. Point the sandboxed user at it: load /etc/credproxy/sandbox-user.env into its environment
      (HTTP(S)_PROXY, placeholders, JAVA_TOOL_OPTIONS with the agent /opt/credproxy/credproxy-agent.jar).
   5. Verify: curl -s http://127.0.0.1:18081/healthz, then java -jar /opt/credproxy/credproxy-daemon.jar report
-More: /opt/credproxy/DEPLOY.md
 EOF
+if [[ -n "$FENCE_SCRIPT" ]]; then
+    cat <<EOF
+  6. Load the fence now and at every boot (then: sudo nft list table inet credproxy_fence):
+       sudo systemctl daemon-reload && sudo systemctl enable --now credproxy-fence
+EOF
+fi
+echo "More: /opt/credproxy/DEPLOY.md"

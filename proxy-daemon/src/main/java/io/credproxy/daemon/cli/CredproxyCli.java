@@ -1,5 +1,6 @@
 package io.credproxy.daemon.cli;
 
+import io.credproxy.daemon.buildinfo.BuildInfo;
 import io.credproxy.daemon.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Command;
         versionProvider = CredproxyCli.Version.class,
         description = "Keeps API secrets out of the processes that use them: a forward proxy that adds "
                 + "credentials by real destination.",
-        subcommands = {DaemonCommand.class, CheckCommand.class, ReportCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DaemonCommand.class, CheckCommand.class, ReportCommand.class, EnvCommand.class, FenceCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class CredproxyCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
@@ -68,12 +69,11 @@ public final class CredproxyCli implements Callable<Integer> {
         return EXIT_REFUSED;
     }
 
-    /** The version from the jar's manifest, when there is one. */
+    /** The project version and git commit, recorded at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = CredproxyCli.class.getPackage().getImplementationVersion();
-            return new String[] {"credproxy " + (v == null ? "(development build)" : v)};
+            return new String[] {BuildInfo.current().versionLine()};
         }
     }
 }

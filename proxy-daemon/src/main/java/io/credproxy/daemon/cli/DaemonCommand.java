@@ -32,8 +32,12 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Overrides the config's admin address (port 0: any free port).")
     HostPort admin;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @Override
     public Integer call() throws ConfigException, InterruptedException {
+        logging.apply(spec.commandLine().getErr());
         ProxyConfig fromFile = new ConfigLoader().load(config);
         ProxyConfig loaded = fromFile;
         if (listen != null) {

@@ -117,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Path codeHome() {
+    /** The daemon jar's directory, or the classes directory of a development run. */
+    static Path codeHome() {
         try {
             Path code = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
             return Files.isDirectory(code) ? code : code.getParent();

@@ -58,7 +58,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = ReportOptionConverters.HostPortConverter.class,
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = OptionConverters.HostPortConverter.class,
             description = "the daemon's admin address (default: 127.0.0.1:18081)")
     HostPort admin;
 
@@ -69,12 +69,12 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--app", paramLabel = "NAME", description = "only this app")
     String app;
 
-    @Option(names = "--since", paramLabel = "WHEN", converter = ReportOptionConverters.SinceConverter.class,
+    @Option(names = "--since", paramLabel = "WHEN", converter = OptionConverters.SinceConverter.class,
             description = "only what happened since: a span back from now (30m, 1h, 7d) or an instant "
                     + "(2026-01-01T10:00:00Z); with the live daemon, destinations last seen since then")
     Since since;
 
-    @Option(names = "--format", paramLabel = "FORMAT", converter = ReportOptionConverters.FormatConverter.class, defaultValue = "table",
+    @Option(names = "--format", paramLabel = "FORMAT", converter = OptionConverters.FormatConverter.class, defaultValue = "table",
             description = "table (default), json or html")
     ReportFormat format = ReportFormat.TABLE;
 

@@ -22,18 +22,23 @@ import java.util.stream.Collectors;
  * through {@link ReportText#html}.
  */
 final class HtmlReportRenderer implements ReportRenderer {
-
+    /*
+     * Tables fit a 1400-pixel window: cells of host names, frames, statuses and secret names may
+     * break anywhere (overflow-wrap:anywhere lowers their minimum width, so the table can shrink to
+     * the page); numbers and times stay on one line, headers break between words only.
+     */
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222;background:#fff}
             h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px}h3{font-size:1em;margin:12px 0 6px}
             .meta{color:#555;margin:0 0 16px}
-            table{border-collapse:collapse;margin:6px 0 12px;font-size:.9em}
-            th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-            th{background:#f3f3f3}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+            table{border-collapse:collapse;margin:6px 0 12px;font-size:.9em;max-width:100%}
+            th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}td.dest,td.wrap{overflow-wrap:anywhere}td.dest{min-width:14em}
+            th{background:#f3f3f3}td.num,td.time{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
             section.app{border-top:2px solid #ddd;margin-top:24px}
             .bypasses{background:#fdecea;border:2px solid #c0392b;padding:6px 12px;margin:8px 0}
             .bypasses h3{color:#a93226}tr.blocked td{background:#f9d6d2}
-            .legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
+            .legend span{display:inline-block;margin-right:16px}
+            .swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px}
             svg text{font-size:11px;fill:#444}
             """;
 
@@ -50,18 +55,19 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append(" .. ").append(html(ReportText.time(report.lastSeenMillis())))
                 .append(" (source: ").append(html(report.source())).append(", generated ")
                 .append(html(ReportText.time(report.generatedMillis()))).append(")</p>\n");
+        AppColours colours = AppColours.assign(report.apps());
         h.append("<h2>Requests over time</h2>\n");
-        HtmlTimelineChart.render(report, h);
+        HtmlChart.render(report, colours, h);
         h.append("<h2>Apps</h2>\n");
-        overview(report, h);
+        overview(report, colours, h);
         for (int i = 0; i < report.apps().size(); i++) {
-            section(i, report.apps().get(i), h);
+            section(i, report.apps().get(i), colours, h);
         }
         h.append("</body>\n</html>\n");
         out.write(h.toString());
     }
 
-    private static void overview(Report report, StringBuilder h) {
+    private static void overview(Report report, AppColours colours, StringBuilder h) {
         if (report.apps().isEmpty()) {
             h.append("<p>No requests or agent events recorded.</p>\n");
             return;
@@ -70,18 +76,20 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append("<th>Tunnel</th><th>Denied</th><th>Error</th><th>Bypass attempts</th><th>Last seen</th></tr>\n");
         for (int i = 0; i < report.apps().size(); i++) {
             AppReport a = report.apps().get(i);
-            h.append("<tr").append(a.bypassAttempts() > 0 ? " class=\"blocked\"" : "").append("><td><a href=\"#app-").append(i)
+            h.append("<tr").append(a.bypassAttempts() > 0 ? " class=\"blocked\"" : "").append("><td>")
+                    .append(HtmlChart.swatch(colours.of(a.app()))).append("<a href=\"#app-").append(i)
                     .append("\">").append(html(a.app())).append("</a></td>");
             counts(h, a.requests(), a.decisions());
             num(h, "bypasses", a.bypassAttempts());
-            h.append("<td>").append(html(ReportText.time(a.lastSeenMillis()))).append("</td></tr>\n");
+            time(h, a.lastSeenMillis());
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
     }
 
-    private static void section(int index, AppReport a, StringBuilder h) {
+    private static void section(int index, AppReport a, AppColours colours, StringBuilder h) {
         h.append("<section class=\"app\" id=\"app-").append(index).append("\" data-app=\"").append(html(a.app())).append("\">\n")
-                .append("<h2>App: ").append(html(a.app())).append("</h2>\n")
+                .append("<h2>").append(HtmlChart.swatch(colours.of(a.app()))).append("App: ").append(html(a.app())).append("</h2>\n")
                 .append("<p><span class=\"requests\">").append(a.requests()).append("</span> requests (")
                 .append(html(a.decisions().isEmpty() ? "none" : a.decisions().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))))
@@ -97,10 +105,11 @@ final class HtmlReportRenderer implements ReportRenderer {
                     .append("<table><tr><th>Action</th><th>Destination</th><th>Count</th><th>Frame</th><th>API</th><th>Last seen</th></tr>\n");
             for (BypassReport b : a.bypasses()) {
                 h.append("<tr class=\"").append(b.blocked() ? "blocked" : "tunneled").append("\"><td>")
-                        .append(b.blocked() ? "blocked" : "tunneled").append("</td><td>").append(html(b.destination())).append("</td>");
+                        .append(b.blocked() ? "blocked" : "tunneled").append("</td><td class=\"dest\">").append(html(b.destination())).append("</td>");
                 num(h, "count", b.count());
-                h.append("<td>").append(html(b.frame())).append("</td><td>").append(html(b.client())).append("</td><td>")
-                        .append(html(ReportText.time(b.lastSeenMillis()))).append("</td></tr>\n");
+                h.append("<td class=\"wrap\">").append(html(b.frame())).append("</td><td class=\"wrap\">").append(html(b.client())).append("</td>");
+                time(h, b.lastSeenMillis());
+                h.append("</tr>\n");
             }
             h.append("</table>\n</div>\n");
         }
@@ -114,15 +123,15 @@ final class HtmlReportRenderer implements ReportRenderer {
         for (DestinationReport d : a.destinations()) {
             h.append("<tr><td class=\"dest\">").append(html(d.destination())).append("</td>");
             counts(h, d.requests(), d.decisions());
-            h.append("<td>").append(html(d.statuses().entrySet().stream()
+            h.append("<td class=\"wrap\">").append(html(d.statuses().entrySet().stream()
                             .map(e -> (e.getKey().equals("0") ? "none" : e.getKey()) + ": " + e.getValue())
                             .collect(Collectors.joining(", "))))
                     .append("</td><td class=\"num\">").append(html(ReportText.bytes(d.bytesUp())))
                     .append("</td><td class=\"num\">").append(html(ReportText.bytes(d.bytesDown())))
-                    .append("</td><td>").append(html(ReportText.time(d.firstSeenMillis())))
-                    .append("</td><td>").append(html(ReportText.time(d.lastSeenMillis())))
-                    .append("</td><td>").append(html(d.secretNames().isEmpty() ? "-" : String.join(", ", d.secretNames())))
-                    .append("</td></tr>\n");
+                    .append("</td>");
+            time(h, d.firstSeenMillis());
+            time(h, d.lastSeenMillis());
+            h.append("<td class=\"wrap\">").append(html(d.secretNames().isEmpty() ? "-" : String.join(", ", d.secretNames()))).append("</td></tr>\n");
         }
         h.append("</table>\n</section>\n");
     }
@@ -133,6 +142,10 @@ final class HtmlReportRenderer implements ReportRenderer {
         for (Decision d : Decision.values()) {
             num(h, d.wireName(), decisions.getOrDefault(d.wireName(), 0L));
         }
+    }
+
+    private static void time(StringBuilder h, long millis) {
+        h.append("<td class=\"time\">").append(html(ReportText.time(millis))).append("</td>");
     }
 
     private static void num(StringBuilder h, String column, long value) {

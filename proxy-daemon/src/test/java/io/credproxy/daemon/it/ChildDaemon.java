@@ -64,13 +64,28 @@ final class ChildDaemon implements AutoCloseable {
 
     /** Starts {@code credproxy daemon --config CONFIG} and waits until it reports its ports. */
     static ChildDaemon start(Path config, Path outDir, List<String> jvmOptions) throws Exception {
+        return start(config, outDir, jvmOptions, List.of(), false);
+    }
+
+    /**
+     * Starts {@code credproxy daemon --config CONFIG ARGS...}; with {@code journal}, as systemd starts a
+     * service whose stderr is the journal: {@code JOURNAL_STREAM} names the stderr file's device and inode.
+     */
+    static ChildDaemon start(Path config, Path outDir, List<String> jvmOptions, List<String> args, boolean journal) throws Exception {
         int n = COUNTER.incrementAndGet();
         Path out = outDir.resolve("daemon-" + n + ".stdout");
-        Path err = outDir.resolve("daemon-" + n + ".stderr");
-        Process process = new ProcessBuilder(command(jvmOptions, List.of("daemon", "--config", config.toString())))
+        Path err = Files.writeString(outDir.resolve("daemon-" + n + ".stderr"), "");
+        List<String> daemonArgs = new ArrayList<>(List.of("daemon", "--config", config.toString()));
+        daemonArgs.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, daemonArgs))
                 .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
+                .redirectError(err.toFile());
+        builder.environment().remove("JOURNAL_STREAM");
+        if (journal) {
+            // The redirect opens this same file (same inode), as systemd hands a service its journal socket.
+            builder.environment().put("JOURNAL_STREAM", Files.getAttribute(err, "unix:dev") + ":" + Files.getAttribute(err, "unix:ino"));
+        }
+        Process process = builder.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = STARTED.matcher(Files.readString(out, StandardCharsets.UTF_8));

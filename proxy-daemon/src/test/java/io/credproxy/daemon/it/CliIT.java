@@ -37,6 +37,21 @@ class CliIT {
     }
 
     @Test
+    void versionNamesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
+        ChildDaemon.Run run = ChildDaemon.run(List.of("--version"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String version = System.getProperty("credproxy.project.version");
+        assertThat(run.stdout().strip()).matches("credproxy " + java.util.regex.Pattern.quote(version)
+                + " \\(commit [0-9a-f]{12}(-dirty)?, \\d{4}-\\d\\d-\\d\\dT[^)]+\\)");
+        Process git = new ProcessBuilder("git", "log", "-1", "--format=%h", "--abbrev=12").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes()).strip();
+        if (git.waitFor() == 0) {
+            assertThat(run.stdout()).contains("commit " + head);
+        }
+    }
+
+    @Test
     void checkListsEachRuleWithTheSecretNamesItUses() throws Exception {
         Path config = config("127.0.0.1:0", "CF_TOKEN");
 

@@ -126,6 +126,13 @@ final class DaemonFixture implements AutoCloseable {
         return child;
     }
 
+    /** Uses a daemon a test started itself (other options) against this fixture's config. */
+    ChildDaemon adopt(ChildDaemon started) throws Exception {
+        child = started;
+        daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), child.fetch("/ca.pem"));
+        return child;
+    }
+
     Path daemonCaPemPath() {
         return daemonCaPem;
     }

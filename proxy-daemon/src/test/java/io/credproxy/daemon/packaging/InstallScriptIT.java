@@ -205,6 +205,40 @@ class InstallScriptIT {
     }
 
     @Test
+    void fenceUidInstallsTheTableAndItsUnitAndARerunChangesNothing() throws Exception {
+        daemonJar = Path.of(System.getProperty("credproxy.daemon.jar", "target/credproxy-daemon.jar")).toAbsolutePath();
+        assumeTrue(Files.isRegularFile(daemonJar), "the daemon jar is built by mvn package before the ITs");
+
+        Commands.Result first = install("--root", root.toString(), "--fence-uid", "1001", "--fence-uid", "tito");
+        Map<String, String> afterFirst = snapshot(root);
+        Commands.Result second = install("--root", root.toString(), "--fence-uid", "1001", "--fence-uid", "tito");
+
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(root.resolve("etc/credproxy/fence.nft")).content()
+                .contains("meta skuid { 1001, \"tito\" } jump fenced", "ip daddr 127.0.0.1 tcp dport 18080 accept");
+        assertThat(mode("etc/credproxy/fence.nft")).isEqualTo("644");
+        assertThat(root.resolve("etc/systemd/system/credproxy-fence.service"))
+                .hasSameTextualContentAs(PackagingFiles.file("systemd/credproxy-fence.service"));
+        assertThat(first.output()).contains("systemctl enable --now credproxy-fence");
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        assertThat(snapshot(root)).isEqualTo(afterFirst);
+        assertThat(changeLines(second.output())).as(second.output()).isEmpty();
+    }
+
+    @Test
+    void aFenceUidTheFenceRefusesStopsTheRunBeforeAnyChange() throws Exception {
+        daemonJar = Path.of(System.getProperty("credproxy.daemon.jar", "target/credproxy-daemon.jar")).toAbsolutePath();
+        assumeTrue(Files.isRegularFile(daemonJar), "the daemon jar is built by mvn package before the ITs");
+
+        Commands.Result result = install("--root", root.toString(), "--fence-uid", "root");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("install.sh: --fence-uid: --uid: user root must not be fenced");
+        assertThat(root).doesNotExist();
+        assertThat(install("--root", root.toString(), "--fence-uid").output()).contains("--fence-uid needs a uid or user name");
+    }
+
+    @Test
     void badOptionsExitWithTwoAndSayWhy() throws Exception {
         Commands.Result unknown = install("--root", root.toString(), "--frobnicate");
         Commands.Result missing = install("--root");

@@ -68,6 +68,17 @@ class SystemdUnitIT {
         assertThat(verify.output()).doesNotContain("credproxy.service");
     }
 
+    @Test
+    void fenceUnitVerifies() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables is not installed: verify needs /usr/sbin/nft");
+        Path unit = PackagingFiles.file("systemd/credproxy-fence.service");
+
+        Commands.Result verify = Commands.run(List.of(analyze.toString(), "verify", unit.toString()));
+
+        assertThat(verify.exitCode()).as(verify.output()).isZero();
+        assertThat(verify.output()).doesNotContain("credproxy-fence.service");
+    }
+
     private static double exposure(Path unit) throws Exception {
         Commands.Result result = Commands.run(List.of(analyze.toString(), "security", "--offline=yes", unit.toString()));
         Matcher m = OVERALL.matcher(result.output());

@@ -82,14 +82,70 @@ class HtmlReportBrowserIT {
 
     @Test
     void theChartIsPaintedWithABarColourPerApp() throws Exception {
+        // Beyond what the swatches beside the app's name paint (12x12 pixels each, two in view at most).
+        int swatches = 2 * 12 * 12;
         Path png = dir.resolve("report.png");
 
         chromium("--window-size=1100,700", "--screenshot=" + png, html.toUri().toString());
 
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image).isNotNull();
-        assertThat(pixels(image, 0x3366cc)).as("tito's bars").isGreaterThan(200);
-        assertThat(pixels(image, 0xdc7633)).as("places' bars").isGreaterThan(200);
+        assertThat(pixels(image, 0x3366cc)).as("tito's bars").isGreaterThan(swatches + 200);
+        assertThat(pixels(image, 0xdc7633)).as("places' bars").isGreaterThan(swatches + 200);
+    }
+
+    @Test
+    void aDemoSizedReportFitsA1400PixelWindow() throws Exception {
+        Path demo = renderDemoLike();
+        // A test-only page measures the report's layout in a 1400-pixel frame (the report itself runs no script).
+        Path probe = Files.writeString(dir.resolve("measure.html"), """
+                <!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+                <iframe id="r" src="%s" style="width:1400px;height:900px;border:0"></iframe>
+                <script>
+                document.getElementById('r').addEventListener('load', function () {
+                  var d = this.contentDocument, out = ['scrollWidth=' + d.documentElement.scrollWidth];
+                  d.querySelectorAll('table').forEach(function (t) { out.push('table=' + Math.ceil(t.getBoundingClientRect().right)); });
+                  var p = document.createElement('pre'); p.id = 'measure'; p.textContent = out.join(' '); document.body.appendChild(p);
+                });
+                </script></body></html>
+                """.formatted(demo.getFileName()));
+
+        String dom = chromium("--allow-file-access-from-files", "--dump-dom", probe.toUri().toString());
+
+        Matcher m = Pattern.compile("<pre id=\"measure\">([^<]*)</pre>").matcher(dom);
+        assertThat(m.find()).as(dom).isTrue();
+        List<Integer> widths = Pattern.compile("\\d+").matcher(m.group(1)).results().map(r -> Integer.parseInt(r.group())).toList();
+        assertThat(widths.size()).as(m.group(1)).isGreaterThan(10);
+        assertThat(widths).as("page and table right edges: %s", m.group(1)).allMatch(w -> w <= 1400);
+    }
+
+    @Test
+    void everyAppWithBypassAttemptsHasAColourOfItsOwnOnTheScreen() throws Exception {
+        Path demo = renderDemoLike();
+        String dom = chromium("--dump-dom", demo.toUri().toString());
+        Path png = dir.resolve("demo.png");
+        chromium("--window-size=1400,1000", "--screenshot=" + png, demo.toUri().toString());
+        BufferedImage image = ImageIO.read(png.toFile());
+
+        Matcher rows = Pattern.compile("<tr class=\"blocked\"><td><i class=\"swatch\" style=\"background:#([0-9a-f]{6})\"></i><a href=\"#app-\\d+\">([^<]+)</a>")
+                .matcher(dom);
+        java.util.Map<String, String> colours = new java.util.LinkedHashMap<>();
+        while (rows.find()) {
+            colours.put(rows.group(2), rows.group(1));
+        }
+        // Eight of the nine apps tried to get around the proxy; raw-socket-blocked did nothing else.
+        assertThat(colours).hasSize(8).containsKey("raw-socket-blocked");
+        assertThat(colours.values()).doesNotHaveDuplicates().doesNotContain("888888");
+        colours.forEach((app, colour) -> assertThat(pixels(image, Integer.parseInt(colour, 16)))
+                .as("pixels of %s's colour #%s", app, colour).isGreaterThanOrEqualTo(100));
+    }
+
+    private static Path renderDemoLike() throws IOException {
+        Path demo = dir.resolve("demo-like.html");
+        try (Writer out = Files.newBufferedWriter(demo, StandardCharsets.UTF_8)) {
+            ReportFormat.HTML.renderer().render(DemoLikeReports.report(), out, false);
+        }
+        return demo;
     }
 
     private static String section(String dom, String app) {

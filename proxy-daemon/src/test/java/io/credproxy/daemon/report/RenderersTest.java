@@ -98,8 +98,8 @@ class RenderersTest {
         assertThat(ReportFormat.parse("HTML")).isEqualTo(ReportFormat.HTML);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportFormat.parse("pdf"))
                 .hasMessage("unknown format 'pdf' (use table, json or html)");
-        assertThat(HtmlTimelineChart.duration(1000)).isEqualTo("1 s");
-        assertThat(HtmlTimelineChart.duration(256_000)).isEqualTo("4 min");
+        assertThat(HtmlChart.duration(1000)).isEqualTo("1 s");
+        assertThat(HtmlChart.duration(256_000)).isEqualTo("4 min");
         assertThat(ReportText.bytes(1536)).isEqualTo("1.5 KiB");
     }
 

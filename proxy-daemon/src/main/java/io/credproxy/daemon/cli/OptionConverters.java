@@ -4,9 +4,9 @@ import io.credproxy.daemon.report.ReportFormat;
 import io.credproxy.protocol.config.HostPort;
 import picocli.CommandLine;
 
-/** The converters of {@code credproxy report}'s options: a bad value is one line naming the problem, exit 2. */
-final class ReportOptionConverters {
-    private ReportOptionConverters() {}
+/** The converters of the CLI's options (report, env): a bad value is one line naming the problem, exit 2. */
+final class OptionConverters {
+    private OptionConverters() {}
 
     /** Turns a parser's {@link IllegalArgumentException} into a message picocli prints as is (exit 2). */
     abstract static class MessageConverter<T> implements CommandLine.ITypeConverter<T> {

@@ -2,7 +2,6 @@ package io.credproxy.daemon.report;
 
 import static io.credproxy.daemon.report.ReportText.html;
 
-import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.Report;
 import io.credproxy.protocol.report.Timeline;
 import io.credproxy.protocol.report.TimelineBucket;
@@ -12,33 +11,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The HTML report's inline SVG chart of requests over time; every text in it goes through {@link ReportText#html}. */
-final class HtmlTimelineChart {
-    static final String[] PALETTE = {"#3366cc", "#dc7633", "#2e9e5b", "#8e44ad", "#c0392b", "#16a0a0", "#888888"};
-    private static final int MAX_SERIES = PALETTE.length - 1;
-    private static final int WIDTH = 960;
+/**
+ * The HTML report's chart: an inline SVG with a stacked bar per time bucket, each app in its
+ * {@link AppColours} colour (apps without one of their own together, in grey), and its legend.
+ */
+final class HtmlChart {
+    static final int WIDTH = 960;
     private static final int HEIGHT = 260;
     private static final int LEFT = 60;
     private static final int RIGHT = 12;
     private static final int TOP = 14;
     private static final int BOTTOM = 42;
+    private static final String REST = "other apps";
 
-    private HtmlTimelineChart() {}
+    private HtmlChart() {}
 
-    /** A stacked bar per time bucket, one colour per app (the busiest six, the rest together). */
-    static void render(Report report, StringBuilder h) {
+    static void render(Report report, AppColours colours, StringBuilder h) {
         Timeline timeline = report.timeline();
         if (timeline.buckets().isEmpty() || timeline.bucketMillis() <= 0) {
             h.append("<p>No requests in this period.</p>\n");
             return;
         }
         List<String> series = new ArrayList<>();
-        for (AppReport a : report.apps()) {
-            if (a.requests() > 0 && series.size() < MAX_SERIES) {
-                series.add(a.app());
+        for (String app : colours.apps()) {
+            if (report.apps().stream().anyMatch(a -> a.app().equals(app) && a.requests() > 0)) {
+                series.add(app);
             }
         }
-        String rest = "other apps";
         List<TimelineBucket> buckets = timeline.buckets();
         long width = timeline.bucketMillis();
         long first = buckets.get(0).startMillis();
@@ -59,53 +58,58 @@ final class HtmlTimelineChart {
             for (String app : series) {
                 stack.put(app, b.requestsByApp().getOrDefault(app, 0L));
             }
-            long others = b.requestsByApp().entrySet().stream().filter(e -> !series.contains(e.getKey()))
-                    .mapToLong(Map.Entry::getValue).sum();
-            stack.put(rest, others);
+            stack.put(REST, b.requestsByApp().entrySet().stream().filter(e -> !series.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum());
             double x = LEFT + (b.startMillis() - first) / (double) width * barW;
             double y = TOP + plotH;
-            int colour = 0;
             for (Map.Entry<String, Long> e : stack.entrySet()) {
-                int c = e.getKey().equals(rest) ? PALETTE.length - 1 : colour;
-                colour++;
                 if (e.getValue() == 0) {
                     continue;
                 }
-                usedRest |= e.getKey().equals(rest);
+                boolean rest = e.getKey().equals(REST);
+                usedRest |= rest;
                 double barH = e.getValue() * scale;
                 y -= barH;
                 h.append(String.format(Locale.ROOT,
                         "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>",
-                        x, y, Math.max(0.5, barW - gap), barH, PALETTE[c]));
+                        x, y, Math.max(0.5, barW - gap), barH, rest ? AppColours.OTHER : colours.of(e.getKey())));
                 h.append(html(e.getKey())).append(": ").append(e.getValue()).append(" requests from ")
                         .append(html(ReportText.time(b.startMillis()))).append("</title></rect>\n");
             }
         }
-        // Axes and labels.
+        axes(h, first, last + width, max, plotW, plotH, width);
+        h.append("</svg>\n<p class=\"legend\">");
+        for (String app : series) {
+            legend(h, colours.of(app), app);
+        }
+        if (usedRest) {
+            legend(h, AppColours.OTHER, REST);
+        }
+        h.append("</p>\n");
+    }
+
+    private static void axes(StringBuilder h, long from, long to, long max, double plotW, double plotH, long bucket) {
         h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
                 LEFT, TOP, LEFT, TOP + (int) plotH));
         h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
                 LEFT, TOP + (int) plotH, WIDTH - RIGHT, TOP + (int) plotH));
         h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>%n", LEFT - 6, TOP + 10, max));
         h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", LEFT - 6, TOP + (int) plotH));
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">", LEFT, HEIGHT - 22)).append(html(ReportText.time(first)))
+        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">", LEFT, HEIGHT - 22)).append(html(ReportText.time(from)))
                 .append("</text>\n");
         h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", WIDTH - RIGHT, HEIGHT - 22))
-                .append(html(ReportText.time(last + width))).append("</text>\n");
+                .append(html(ReportText.time(to))).append("</text>\n");
         h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">requests per %s</text>%n",
-                LEFT + (int) plotW / 2, HEIGHT - 6, html(duration(width))));
-        h.append("</svg>\n<p class=\"legend\">");
-        for (int i = 0; i < series.size(); i++) {
-            legend(h, PALETTE[i], series.get(i));
-        }
-        if (usedRest) {
-            legend(h, PALETTE[PALETTE.length - 1], rest);
-        }
-        h.append("</p>\n");
+                LEFT + (int) plotW / 2, HEIGHT - 6, html(duration(bucket))));
     }
 
     private static void legend(StringBuilder h, String colour, String name) {
-        h.append("<span><i style=\"background:").append(colour).append("\"></i>").append(html(name)).append("</span>");
+        h.append("<span>").append(swatch(colour)).append(html(name)).append("</span>");
+    }
+
+    /** A small square in the app's colour, beside its name. */
+    static String swatch(String colour) {
+        return "<i class=\"swatch\" style=\"background:" + colour + "\"></i>";
     }
 
     /** A bucket width in words: {@code 1 s}, {@code 8 min}, {@code 4.3 h}, {@code 2.8 d}. */
