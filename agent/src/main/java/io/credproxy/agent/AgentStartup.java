@@ -11,13 +11,16 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * Starts the agent: bootstrap helpers, options, policy, CA, events, then the hooks, in that order.
+ * Starts the agent: bootstrap helpers, options, policy, CA source, events, then the hooks, in that
+ * order.
  *
  * <p>The order matters. The bootstrap classes go first, before any class of their package is loaded;
- * the policy is in place before the first hook can run; the hooks come last, and the event sender's
- * thread starts only once they stand (an attach that fails reports nothing). Everything that can wait
- * waits: the CA is parsed at the first TLS handshake that needs it, and client classes are woven when
- * the application loads them. {@code -Dcredproxy.agent.timing=true} prints how long each step took.
+ * the policy and the CA source are in place before the first hook can run; the hooks come last, and the
+ * event sender's thread starts only once they stand (an attach that fails reports nothing). Nothing
+ * before the hooks opens a socket or starts a thread, so no class the fence needs is loaded behind the
+ * transformer's back. Everything that can wait waits: the CA is fetched (or read) and parsed at the
+ * first TLS handshake that needs it, and client classes are woven when the application loads them.
+ * {@code -Dcredproxy.agent.timing=true} prints how long each step took.
  */
 final class AgentStartup {
     private static final String CONTEXT_CLASS = "io.credproxy.agent.bootstrap.AgentContext";
@@ -67,8 +70,7 @@ final class AgentStartup {
             EventSender events = new EventSender(config.app(), new AdminEventTransport(admin));
             AgentContext.install(policy, events);
             CaTrust.install(ca);
-            Installer.install(instrumentation, events);
-            timer.mark("hooks");
+            Installer.install(instrumentation, events, timer);
             events.start();
             timer.mark("events");
             timer.print();

@@ -100,6 +100,15 @@ public final class EventSender implements AgentEvents {
     }
 
     @Override
+    public void instrumentationFailed(String client, String hook) {
+        try {
+            offer(AgentEvent.instrumentationFailed(System.currentTimeMillis(), app, client, hook));
+        } catch (Throwable e) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    @Override
     public void socketTunneled(String client, String host, int port, String frame) {
         socket(AgentEventKind.SOCKET_TUNNELED, client, host, port, frame);
     }

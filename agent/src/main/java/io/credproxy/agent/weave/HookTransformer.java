@@ -4,41 +4,35 @@ import io.credproxy.agent.bootstrap.AgentEvents;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's one class-file transformer: weaves the hooks of a type when that type is loaded or
  * retransformed, and leaves every other class alone after one hash look-up of its name.
  *
  * <p>The JVM calls it for every class it loads, on the loading thread, so the common path (not a
- * target) allocates nothing. For a target it weaves with {@link HookWeaver}, records which hooks
- * found their method, reports the client as instrumented the first time, and on any failure prints
- * one line and leaves the class unchanged: for an optional client that is all; for the raw-socket
- * fence the installer sees the hook missing and refuses to start.
+ * target) allocates nothing. For a target it weaves with {@link HookWeaver} and tells the
+ * {@link HookLedger} which hooks found their method; on any failure the class is left unchanged and
+ * the ledger reports the error. For an optional client that is all; for the raw-socket fence the
+ * installer sees the hook missing and refuses to start.
  */
 public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> hooksByType = new HashMap<>();
-    private final Map<String, String> clientByType = new HashMap<>();
-    private final List<MethodHook> required = new ArrayList<>();
-    private final Set<MethodHook> applied = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private final Set<String> reportedClients = ConcurrentHashMap.newKeySet();
-    private final AgentEvents events;
+    private final Set<String> requiredTypes = new LinkedHashSet<>();
+    private final HookLedger ledger;
 
     /**
      * @param hooksByClient every hook, by the client name that reports them ({@code okhttp}, ...)
-     * @param events where "client instrumented" goes
+     * @param events where "client instrumented" and "hook failed" go
      */
     public HookTransformer(Map<String, List<MethodHook>> hooksByClient, AgentEvents events) {
-        this.events = events;
-        for (Map.Entry<String, List<MethodHook>> client : hooksByClient.entrySet()) {
-            for (MethodHook hook : client.getValue()) {
+        this.ledger = new HookLedger(hooksByClient, events);
+        for (List<MethodHook> hooks : hooksByClient.values()) {
+            for (MethodHook hook : hooks) {
                 // No lambdas on the premain path: the first one costs the JVM tens of milliseconds to link.
                 List<MethodHook> forType = hooksByType.get(hook.internalTypeName());
                 if (forType == null) {
@@ -46,9 +40,8 @@ public final class HookTransformer implements ClassFileTransformer {
                     hooksByType.put(hook.internalTypeName(), forType);
                 }
                 forType.add(hook);
-                clientByType.putIfAbsent(hook.internalTypeName(), client.getKey());
                 if (hook.isRequired()) {
-                    required.add(hook);
+                    requiredTypes.add(hook.typeName());
                 }
             }
         }
@@ -64,36 +57,14 @@ public final class HookTransformer implements ClassFileTransformer {
         if (hooks == null) {
             return null;
         }
-        String client = clientByType.get(className);
         try {
             HookWeaver.Result result = HookWeaver.weave(classFile, hooks);
-            List<MethodHook> missing = new ArrayList<>();
-            for (MethodHook hook : hooks) {
-                if (!result.applied.contains(hook)) {
-                    missing.add(hook);
-                }
-            }
-            if (!missing.isEmpty()) {
-                fail(className, client, "no such method for " + missing);
-            }
-            if (result.applied.isEmpty()) {
-                return null;
-            }
-            applied.addAll(result.applied);
-            if (reportedClients.add(client)) {
-                events.instrumented(client);
-            }
-            return result.classFile;
+            ledger.woven(className, hooks, result.applied);
+            return result.applied.isEmpty() ? null : result.classFile;
         } catch (Throwable e) {
-            fail(className, client, String.valueOf(e));
+            ledger.failed(className, hooks, String.valueOf(e));
             return null;
         }
-    }
-
-    private void fail(String className, String client, String why) {
-        String type = className.replace('/', '.');
-        failures.put(type, why);
-        System.err.println("credproxy: cannot instrument " + type + " (" + client + "): " + why);
     }
 
     /**
@@ -104,39 +75,26 @@ public final class HookTransformer implements ClassFileTransformer {
         String internal = type.getName().replace('.', '/');
         List<MethodHook> hooks = hooksByType.get(internal);
         if (hooks != null) {
-            applied.removeAll(hooks);
-            fail(internal, clientByType.get(internal), "retransformation failed: " + why);
+            ledger.failed(internal, hooks, "retransformation failed: " + why);
         }
     }
 
-    /** Whether {@code binaryName} is a type with hooks. */
-    public boolean isTarget(String binaryName) {
-        return hooksByType.containsKey(binaryName.replace('.', '/'));
+    /**
+     * Whether {@code binaryName} is a type with hooks that this transformer has not seen: loaded while
+     * the transformer was being added, or before, and not retransformed yet.
+     */
+    public boolean isUnseenTarget(String binaryName) {
+        List<MethodHook> hooks = hooksByType.get(binaryName.replace('.', '/'));
+        return hooks != null && !ledger.isSettled(hooks);
     }
 
     /** The binary names of the types holding required hooks, in order. */
     public List<String> requiredTypes() {
-        Map<String, Boolean> types = new LinkedHashMap<>();
-        for (MethodHook hook : required) {
-            types.put(hook.typeName(), Boolean.TRUE);
-        }
-        return new ArrayList<>(types.keySet());
+        return new ArrayList<>(requiredTypes);
     }
 
     /** The required hooks not woven, each with the reason when one is known; empty when the fence stands. */
     public List<String> missingRequired() {
-        List<String> missing = new ArrayList<>();
-        for (MethodHook hook : required) {
-            if (!applied.contains(hook)) {
-                String why = failures.get(hook.typeName());
-                missing.add(hook + (why != null ? " (" + why + ")" : ""));
-            }
-        }
-        return Collections.unmodifiableList(missing);
-    }
-
-    /** Whether {@code hook} is woven into its (loaded) type. */
-    public boolean isApplied(MethodHook hook) {
-        return applied.contains(hook);
+        return ledger.missingRequired();
     }
 }
