@@ -101,6 +101,50 @@ class EventSenderTest {
     }
 
     @Test
+    void theStartsOwnEventsAloneAreNotWorthAConnectionAtExit() {
+        FakeTransport transport = new FakeTransport();
+        EventSender sender = new EventSender("tito", transport, 100, 100, 60_000);
+        sender.instrumented("java.net.Socket"); // woven before start(): the agent's own start
+        sender.instrumented("java.net.ProxySelector");
+
+        sender.close(1_000);
+
+        assertThat(transport.sending.getCount()).as("no connection attempted").isEqualTo(1);
+        assertThat(transport.batches).isEmpty();
+    }
+
+    @Test
+    void theStartsOwnEventsGoWithAnyOtherEventAtExitAndWithEveryPeriodicRound() {
+        FakeTransport transport = new FakeTransport();
+        EventSender atExit = new EventSender("tito", transport, 100, 100, 60_000);
+        atExit.instrumented("java.net.Socket");
+        atExit.start();
+        atExit.socketBlocked("java.net.Socket", "smtp.example", 25, null);
+        atExit.close(1_000);
+        assertThat(transport.batches).singleElement().asString()
+                .contains("\"client\":\"java.net.Socket\"}", "\"kind\":\"socket_blocked\"");
+
+        FakeTransport periodic = new FakeTransport();
+        EventSender quiet = new EventSender("tito", periodic, 100, 100, 60_000);
+        quiet.instrumented("java.net.Socket");
+        assertThat(quiet.flush()).isTrue();
+        assertThat(periodic.batches).as("a round of the thread sends them on their own").singleElement().asString()
+                .contains("\"kind\":\"instrumented\"");
+    }
+
+    @Test
+    void anInstrumentationFailureIsNeverHeldBack() {
+        FakeTransport transport = new FakeTransport();
+        EventSender sender = new EventSender("tito", transport, 100, 100, 60_000);
+        sender.instrumented("java.net.Socket");
+        sender.instrumentationFailed("jdk-httpclient", "jdk.internal.net.http.Http1Request.collectHeaders0(..)");
+
+        sender.close(1_000);
+
+        assertThat(transport.batches).singleElement().asString().contains("instrumentation_failed", "\"kind\":\"instrumented\"");
+    }
+
+    @Test
     void anInvalidEventIsDroppedAndNeverThrownAtTheApplication() {
         EventSender sender = new EventSender("tito", new FakeTransport(), 5, 100, 60_000);
         sender.socketTunneled("java.net.Socket", null, 5432, null); // a socket event needs a host
