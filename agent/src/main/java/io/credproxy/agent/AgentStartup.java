@@ -2,7 +2,9 @@ package io.credproxy.agent;
 
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.CaTrust;
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import io.credproxy.agent.bootstrap.EgressPolicy;
+import io.credproxy.agent.bootstrap.SelectorForcing;
 import io.credproxy.agent.events.EventSender;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.wire.ProxyIdentity;
@@ -28,10 +30,13 @@ final class AgentStartup {
     private AgentStartup() {}
 
     /**
+     * @param atLaunch {@code premain} (the socket fence is woven as its classes load) rather than an attach
+     *     (they are loaded and woven now)
      * @return {@code false} when an agent was already active in this JVM (nothing was done)
      * @throws AgentConfigException for a bad option
      */
-    static boolean start(String agentArgs, Instrumentation instrumentation, Map<String, String> env) throws Exception {
+    static boolean start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, boolean atLaunch)
+            throws Exception {
         StartupTimer timer = StartupTimer.fromSystemProperty();
         if (alreadyActive()) {
             return false;
@@ -42,7 +47,7 @@ final class AgentStartup {
                     + " instead of the bootstrap loader");
         }
         timer.mark("bootstrap-helpers");
-        AfterBootstrap.start(agentArgs, instrumentation, env, timer);
+        AfterBootstrap.start(agentArgs, instrumentation, env, atLaunch, timer);
         return true;
     }
 
@@ -56,11 +61,12 @@ final class AgentStartup {
     private static final class AfterBootstrap {
         private AfterBootstrap() {}
 
-        static void start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, StartupTimer timer)
-                throws Exception {
+        static void start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, boolean atLaunch,
+                StartupTimer timer) throws Exception {
+            SelectorForcing.defineWith(BootstrapHelpers.deferredDefiner());
             AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
-            InetSocketAddress proxy = resolve("proxy", config.proxy());
-            InetSocketAddress admin = resolve("admin", config.admin());
+            DaemonAddress proxy = address("proxy", config.proxy());
+            DaemonAddress admin = address("admin", config.admin());
             EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
                     new ProxyIdentity(config.app(), "").toHeaderValue());
             timer.mark("options");
@@ -70,7 +76,7 @@ final class AgentStartup {
             EventSender events = new EventSender(config.app(), new AdminEventTransport(admin));
             AgentContext.install(policy, events);
             CaTrust.install(ca);
-            Installer.install(instrumentation, events, timer);
+            Installer.install(instrumentation, events, atLaunch, timer);
             events.start();
             timer.mark("events");
             timer.print();
@@ -90,11 +96,19 @@ final class AgentStartup {
         }
     }
 
-    private static InetSocketAddress resolve(String key, HostPort address) throws AgentConfigException {
+    /**
+     * The daemon's address for option {@code key}: an IP literal as it is (made an address when first
+     * used), a name resolved now, so that one that does not resolve refuses the start.
+     */
+    private static DaemonAddress address(String key, HostPort address) throws AgentConfigException {
+        DaemonAddress literal = DaemonAddress.literal(address.host(), address.port());
+        if (literal != null) {
+            return literal;
+        }
         InetSocketAddress resolved = new InetSocketAddress(address.host(), address.port());
         if (resolved.isUnresolved()) {
             throw new AgentConfigException(key + "=" + address + ": cannot resolve " + address.host());
         }
-        return resolved;
+        return DaemonAddress.resolved(resolved);
     }
 }

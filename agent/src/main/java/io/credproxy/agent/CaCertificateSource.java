@@ -1,9 +1,9 @@
 package io.credproxy.agent;
 
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -66,7 +66,7 @@ final class CaCertificateSource implements Supplier<X509Certificate> {
     }
 
     /** The CA from the daemon's admin port, fetched when first needed. */
-    static CaCertificateSource fromAdmin(InetSocketAddress admin) {
+    static CaCertificateSource fromAdmin(DaemonAddress admin) {
         AdminClient client = new AdminClient(admin, TIMEOUT_MILLIS);
         return new CaCertificateSource("http://" + client.hostPort() + "/ca.pem", client, null);
     }

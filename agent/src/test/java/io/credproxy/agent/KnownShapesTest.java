@@ -9,6 +9,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.AgentEvents;
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import io.credproxy.agent.bootstrap.DirectRule;
 import io.credproxy.agent.bootstrap.EgressPolicy;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
@@ -47,7 +48,7 @@ class KnownShapesTest {
 
     @BeforeEach
     void installPolicy() {
-        AgentContext.install(new EgressPolicy(DAEMON, new InetSocketAddress("127.0.0.1", 18081),
+        AgentContext.install(new EgressPolicy(DaemonAddress.literal("127.0.0.1", 18080), DaemonAddress.literal("127.0.0.1", 18081),
                 List.of(DirectRule.parse("localhost")), EgressPolicy.SocketMode.TUNNEL, "tito", "Basic dGl0bzo="),
                 AgentEvents.NONE);
     }

@@ -112,7 +112,7 @@ class AgentEventsIT extends DemoWorldIT {
         AppReport report = appReport(app, r -> !r.instrumentationFailures().isEmpty());
         assertThat(report.instrumentationFailures()).containsExactly(new InstrumentationFailure("apache-httpclient5",
                 "org.apache.hc.client5.http.impl.classic.InternalHttpClient.determineRoute(..) -> org.apache.hc.client5.http.HttpRoute"));
-        assertThat(report.instrumentedClients()).doesNotContain("apache-httpclient5").contains("java.net.Socket");
+        assertThat(report.instrumentedClients()).doesNotContain("apache-httpclient5");
     }
 
     /** Loads the class its argument names, and says so. */

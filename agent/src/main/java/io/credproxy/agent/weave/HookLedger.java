@@ -97,6 +97,22 @@ final class HookLedger {
         return true;
     }
 
+    /**
+     * The required hooks, of {@code among} or of all when {@code null}, that failed, each with its
+     * reason; empty when none did.
+     */
+    List<String> failedRequired(List<MethodHook> among) {
+        List<String> failed = new ArrayList<>();
+        for (MethodHook hook : among != null ? among : clientOf.keySet()) {
+            String why = failures.get(hook);
+            if (hook.isRequired() && why != null) {
+                failed.add(hook + " (" + why + ")");
+            }
+        }
+        Collections.sort(failed);
+        return failed;
+    }
+
     /** The required hooks not woven, each with the reason when one is known; empty when the fence stands. */
     List<String> missingRequired() {
         List<String> missing = new ArrayList<>();

@@ -18,12 +18,21 @@ import java.util.Set;
  * target) allocates nothing. For a target it weaves with {@link HookWeaver} and tells the
  * {@link HookLedger} which hooks found their method; on any failure the class is left unchanged and
  * the ledger reports the error. For an optional client that is all; for the raw-socket fence the
- * installer sees the hook missing and refuses to start.
+ * {@link RequiredHookFailed} handler is told, before the class is defined, and at {@code premain} it
+ * stops the JVM (at an attach the installer checks the fence itself).
  */
 public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> hooksByType = new HashMap<>();
+    private final Map<String, List<MethodHook>> hooksByBinaryName = new HashMap<>();
     private final Set<String> requiredTypes = new LinkedHashSet<>();
     private final HookLedger ledger;
+    private volatile RequiredHookFailed onRequiredFailure;
+
+    /** Told when a class with required hooks is loaded and one of them could not be woven into it. */
+    public interface RequiredHookFailed {
+        /** {@code type} (a binary name) is being defined without its required hooks, for {@code why}. */
+        void failed(String type, String why);
+    }
 
     /**
      * @param hooksByClient every hook, by the client name that reports them ({@code okhttp}, ...)
@@ -40,6 +49,7 @@ public final class HookTransformer implements ClassFileTransformer {
                     hooksByType.put(hook.internalTypeName(), forType);
                 }
                 forType.add(hook);
+                hooksByBinaryName.put(hook.typeName(), forType);
                 if (hook.isRequired()) {
                     requiredTypes.add(hook.typeName());
                 }
@@ -57,14 +67,28 @@ public final class HookTransformer implements ClassFileTransformer {
         if (hooks == null) {
             return null;
         }
+        byte[] woven;
         try {
             HookWeaver.Result result = HookWeaver.weave(classFile, hooks);
             ledger.woven(className, hooks, result.applied);
-            return result.applied.isEmpty() ? null : result.classFile;
+            woven = result.applied.isEmpty() ? null : result.classFile;
         } catch (Throwable e) {
             ledger.failed(className, hooks, String.valueOf(e));
-            return null;
+            woven = null;
         }
+        RequiredHookFailed handler = onRequiredFailure;
+        if (handler != null && requiredTypes.contains(className.replace('/', '.'))) {
+            List<String> failed = ledger.failedRequired(hooks);
+            if (!failed.isEmpty()) {
+                handler.failed(className.replace('/', '.'), String.join(", ", failed));
+            }
+        }
+        return woven;
+    }
+
+    /** Sets who is told when a class with required hooks loads and cannot get them. */
+    public void whenRequiredHookFails(RequiredHookFailed handler) {
+        this.onRequiredFailure = handler;
     }
 
     /**
@@ -84,7 +108,7 @@ public final class HookTransformer implements ClassFileTransformer {
      * the transformer was being added, or before, and not retransformed yet.
      */
     public boolean isUnseenTarget(String binaryName) {
-        List<MethodHook> hooks = hooksByType.get(binaryName.replace('.', '/'));
+        List<MethodHook> hooks = hooksByBinaryName.get(binaryName);
         return hooks != null && !ledger.isSettled(hooks);
     }
 
@@ -93,8 +117,13 @@ public final class HookTransformer implements ClassFileTransformer {
         return new ArrayList<>(requiredTypes);
     }
 
-    /** The required hooks not woven, each with the reason when one is known; empty when the fence stands. */
+    /** The required hooks not woven, each with the reason when one is known; empty when the whole fence stands. */
     public List<String> missingRequired() {
         return ledger.missingRequired();
+    }
+
+    /** The required hooks whose class was loaded and could not get them; empty when the fence loaded so far stands. */
+    public List<String> failedRequired() {
+        return ledger.failedRequired(null);
     }
 }

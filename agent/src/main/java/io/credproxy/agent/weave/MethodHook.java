@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Immutable; built with the methods below, each of which returns a new hook:
  * <pre>{@code
  * MethodHook.in("java.net.ProxySelector", MethodMatcher.named("getDefault").returns("Ljava/net/ProxySelector;"))
- *         .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;"))
+ *         .replacingReturn(Call.to(SelectorForcing.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;"))
  * }</pre>
  * The woven code only calls helpers in the bootstrap loader; only classes can be changed, never their
  * shape (no new fields or methods), which is what retransforming an already loaded class allows.

@@ -42,7 +42,7 @@ public final class MethodMatcher {
 
     /** Narrowed to methods with exactly one parameter of this JVM type ({@code Ljava/net/ProxySelector;}, {@code I}). */
     public MethodMatcher takes(String typeDescriptor) {
-        Type.getType(typeDescriptor); // refuses a malformed descriptor now, not inside a transformer
+        checkDescriptor(typeDescriptor);
         if (argumentTypes.contains(typeDescriptor)) {
             return this;
         }
@@ -53,8 +53,26 @@ public final class MethodMatcher {
 
     /** Narrowed to methods returning this JVM type ({@code V} for void). */
     public MethodMatcher returns(String typeDescriptor) {
-        Type.getType(typeDescriptor);
+        checkDescriptor(typeDescriptor);
         return new MethodMatcher(name, argumentTypes, typeDescriptor);
+    }
+
+    /**
+     * Refuses a malformed descriptor when the hook is built, not inside a transformer; without ASM,
+     * which the agent's start does not load until a class must be woven.
+     */
+    private static void checkDescriptor(String descriptor) {
+        int dimensions = 0;
+        while (dimensions < descriptor.length() && descriptor.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        String element = descriptor.substring(dimensions);
+        boolean valid = element.length() == 1 && "ZCBSIJFD".indexOf(element.charAt(0)) >= 0
+                || dimensions == 0 && element.equals("V")
+                || element.length() > 2 && element.charAt(0) == 'L' && element.indexOf(';') == element.length() - 1;
+        if (!valid) {
+            throw new IllegalArgumentException("not a JVM type descriptor: " + descriptor);
+        }
     }
 
     /** Whether matched methods surely have one parameter of {@code typeDescriptor}. */

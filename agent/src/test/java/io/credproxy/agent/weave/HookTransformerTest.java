@@ -92,6 +92,28 @@ class HookTransformerTest {
     }
 
     @Test
+    void aRequiredHookThatCannotBeWovenIsToldBeforeItsClassIsDefined() {
+        HookTransformer transformer = transformer(Map.of("fence", List.of(hook(TARGET, "vanished").required()),
+                "client", List.of(hook(HELPERS, "vanished"))));
+        List<String> told = new ArrayList<>();
+        transformer.whenRequiredHookFails(new HookTransformer.RequiredHookFailed() {
+            @Override
+            public void failed(String type, String why) {
+                told.add(type + ": " + why);
+            }
+        });
+
+        load(transformer, HELPERS);
+        assertThat(told).as("an optional client's failure is an error event, not a refusal").isEmpty();
+        assertThat(transformer.failedRequired()).as("the fence class has not loaded: nothing failed yet").isEmpty();
+
+        load(transformer, TARGET);
+        assertThat(told).singleElement().asString().startsWith(TARGET.replace('/', '.') + ": ")
+                .contains("vanished", "found no method");
+        assertThat(transformer.failedRequired()).hasSize(1);
+    }
+
+    @Test
     void aClassTheJvmRefusedUnweavesItsHooksAndReportsThem() {
         HookTransformer transformer = transformer(Map.of("fence", List.of(hook(TARGET, "greet").required())));
         load(transformer, TARGET);

@@ -2,8 +2,8 @@ package io.credproxy.agent.instrumentation.jdkhttp;
 
 import static io.credproxy.agent.weave.Load.argument;
 
-import io.credproxy.agent.bootstrap.ForcedProxySelector;
 import io.credproxy.agent.bootstrap.ProxyForcing;
+import io.credproxy.agent.bootstrap.SelectorForcing;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.weave.Call;
 import io.credproxy.agent.weave.MethodHook;
@@ -40,7 +40,7 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     public List<MethodHook> hooks() {
         return List.of(
                 MethodHook.in("jdk.internal.net.http.HttpRequestImpl", MethodMatcher.constructor().takes(SELECTOR))
-                        .atEntry(Call.to(ForcedProxySelector.class, "wrap", "(" + SELECTOR + ")" + SELECTOR, argument(SELECTOR))
+                        .atEntry(Call.to(SelectorForcing.class, "wrap", "(" + SELECTOR + ")" + SELECTOR, argument(SELECTOR))
                                 .storeArgument(SELECTOR)),
                 MethodHook.in("jdk.internal.net.http.Http1Request", MethodMatcher.named("collectHeaders0").takes(HEAD).returns("V"))
                         .atEntry(Call.to(ProxyForcing.class, "appendIdentityLine", "(" + HEAD + ")V", argument(HEAD))));

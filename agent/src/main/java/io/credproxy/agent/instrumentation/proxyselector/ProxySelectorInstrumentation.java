@@ -1,6 +1,6 @@
 package io.credproxy.agent.instrumentation.proxyselector;
 
-import io.credproxy.agent.bootstrap.ForcedProxySelector;
+import io.credproxy.agent.bootstrap.SelectorForcing;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.weave.Call;
 import io.credproxy.agent.weave.MethodHook;
@@ -25,6 +25,6 @@ public final class ProxySelectorInstrumentation implements ClientInstrumentation
     @Override
     public List<MethodHook> hooks() {
         return List.of(MethodHook.in("java.net.ProxySelector", MethodMatcher.named("getDefault").returns(SELECTOR))
-                .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(" + SELECTOR + ")" + SELECTOR)));
+                .replacingReturn(Call.to(SelectorForcing.class, "wrap", "(" + SELECTOR + ")" + SELECTOR)));
     }
 }
