@@ -1,10 +1,21 @@
 package io.credproxy.agent.stress;
 
-/** The application of {@link AgentStartupStressIT}: as small as a JVM start gets, so the agent's start is most of it. */
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * The application of {@link AgentStartupStressIT}: as small as a JVM start gets, plus one socket
+ * connect to the port its argument names (exempt: the daemon's admin port), so that every start also
+ * weaves the socket fence as its classes load.
+ */
 public final class StartupStressMain {
     private StartupStressMain() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 5_000);
+        }
         System.out.println("started");
     }
 }
