@@ -110,7 +110,9 @@ class AuditRecorderTest {
 
     private static Map<String, String> fields(ILoggingEvent event) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        event.getKeyValuePairs().forEach(kv -> out.put(kv.key, String.valueOf(kv.value)));
+        if (event.getKeyValuePairs() != null) {
+            event.getKeyValuePairs().forEach(kv -> out.put(kv.key, String.valueOf(kv.value)));
+        }
         return out;
     }
 
