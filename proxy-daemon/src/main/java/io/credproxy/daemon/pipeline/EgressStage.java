@@ -1,5 +1,6 @@
 package io.credproxy.daemon.pipeline;
 
+import com.google.common.net.InetAddresses;
 import io.credproxy.daemon.egress.AddressPolicy;
 import io.credproxy.daemon.egress.EgressConfig;
 import io.credproxy.daemon.egress.EgressDecision;
@@ -91,7 +92,13 @@ public final class EgressStage implements TargetHook, UpstreamAddressHook {
             return StageResult.proceed();
         }
         EgressDecision decision = judge(address.getAddress(), address.getPort());
-        return decision.allowed() ? StageResult.proceed() : answer(decision);
+        if (decision.allowed()) {
+            return StageResult.proceed();
+        }
+        // Name the host the client asked for too: "metadata.test: 169.254.169.254 is link-local ...".
+        String host = target.destination().host();
+        return answer(host.equals(InetAddresses.toAddrString(address.getAddress())) ? decision
+                : new EgressDecision(false, decision.status(), decision.errorName(), host + ": " + decision.reason()));
     }
 
     private EgressDecision judge(InetAddress address, int port) {

@@ -104,7 +104,7 @@ class EgressStageTest {
         assertThat(resolved.proxyStatus()).isEqualTo("destination_ip_prohibited");
         StageResult metadata = stage.onUpstreamAddress(connect("metadata.test:80"),
                 new InetSocketAddress(InetAddress.getByName("169.254.169.254"), 80));
-        assertThat(metadata.reason()).startsWith("169.254.169.254 is link-local");
+        assertThat(metadata.reason()).startsWith("metadata.test: 169.254.169.254 is link-local");
         assertThat(stage.onUpstreamAddress(connect("example.org:443"), new InetSocketAddress(InetAddress.getByName("93.184.216.34"), 443))
                 .proceeds()).isTrue();
     }
