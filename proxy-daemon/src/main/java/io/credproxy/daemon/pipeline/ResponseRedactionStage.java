@@ -102,7 +102,7 @@ public final class ResponseRedactionStage implements RequestHeadHook, ResponseHe
                 }
             }
         }
-        if (HttpUtil.isContentLengthSet(response)) {
+        if (HttpUtil.getContentLength(response, 0L) > 0) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             HttpUtil.setTransferEncodingChunked(response, true);
         }

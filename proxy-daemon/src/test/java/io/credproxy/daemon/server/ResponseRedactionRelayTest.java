@@ -285,6 +285,20 @@ class ResponseRedactionRelayTest {
     }
 
     @Test
+    void anEmptyBodyKeepsItsContentLength() {
+        EmbeddedChannel upstream = FakeUpstreams.upstream();
+        upstreams.then(upstream);
+        EmbeddedChannel client = client();
+        send(client, REQUEST);
+
+        upstream.writeInbound(head(200, "Content-Length", "0", "X-Echo", TOKEN), LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(received(client)).contains("Content-Length: 0").contains("X-Echo: [REDACTED]")
+                .doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\n");
+        assertThat(upstreams.released).containsExactly(upstream);
+    }
+
+    @Test
     void anUpstreamCutOffMidBodyNeverFlushesWhatTheRedactorHeld() {
         EmbeddedChannel upstream = FakeUpstreams.upstream();
         upstreams.then(upstream);
