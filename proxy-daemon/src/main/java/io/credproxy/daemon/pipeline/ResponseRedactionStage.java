@@ -59,13 +59,15 @@ public final class ResponseRedactionStage implements RequestHeadHook, ResponseHe
         HttpHeaders headers = exchange.request().headers();
         headers.remove(HttpHeaderNames.RANGE);
         headers.remove(HttpHeaderNames.IF_RANGE);
-        if (headers.contains(HttpHeaderNames.ACCEPT_ENCODING)) {
-            headers.set(HttpHeaderNames.ACCEPT_ENCODING, decodableOnly(headers.getAll(HttpHeaderNames.ACCEPT_ENCODING)));
-        }
+        // No Accept-Encoding would let the upstream choose any coding (RFC 9110 12.5.3), br included.
+        headers.set(HttpHeaderNames.ACCEPT_ENCODING, decodableOnly(headers.getAll(HttpHeaderNames.ACCEPT_ENCODING)));
         return StageResult.proceed();
     }
 
-    /** The client's Accept-Encoding with every coding the redactor cannot decode left out ({@code identity} if none is left). */
+    /**
+     * The client's Accept-Encoding without the codings the redactor cannot decode; {@code identity}
+     * when none is left or none was sent.
+     */
     static String decodableOnly(List<String> values) {
         StringBuilder kept = new StringBuilder();
         for (String value : values) {

@@ -70,5 +70,6 @@ class ResponseRedactionStageTest {
         assertThat(ResponseRedactionStage.decodableOnly(List.of("br", "GZIP;q=0.5", "x-gzip"))).isEqualTo("GZIP;q=0.5, x-gzip");
         assertThat(ResponseRedactionStage.decodableOnly(List.of("*"))).isEqualTo("identity");
         assertThat(ResponseRedactionStage.decodableOnly(List.of("br;q=1, compress"))).isEqualTo("identity");
+        assertThat(ResponseRedactionStage.decodableOnly(List.of())).as("none sent: any coding would do").isEqualTo("identity");
     }
 }
