@@ -49,6 +49,7 @@ class EgressNamespaceIT {
 
     @TempDir
     Path dir;
+    private final String ruledKey = Canaries.value("RULED_KEY");
 
     @Test
     void namesResolvingToInternalAddressesAreRefusedWithoutAConnect() throws Exception {
@@ -76,7 +77,8 @@ class EgressNamespaceIT {
             String audit = Files.readString(auditLog);
             assertThat(audit.lines()).hasSize(2 * NAMES.size() + 1).allSatisfy(line -> assertThat(line)
                     .contains("\"decision\":\"denied\"").contains("\"status\":403").contains("not in egress.allow_addresses"));
-            assertThat(audit).doesNotContain("RULED_KEY");
+            assertThat(audit).as("no secret was added to any request").doesNotContain("RULED_KEY");
+            assertThat(Canaries.findLeaks(Map.of("RULED_KEY", ruledKey), List.of(out), Map.of())).isEmpty();
         }
     }
 
@@ -115,8 +117,9 @@ class EgressNamespaceIT {
     private ChildDaemon startInNamespace(Path out, String extraConfig) throws Exception {
         Path hosts = Files.writeString(out.resolve("hosts"), String.join("\n", NAMES.stream()
                 .map(n -> n.get(1) + " " + n.get(0)).toList()) + "\n10.9.8.7 ruled.test\n");
-        Path secrets = Canaries.writeEnvFile(Files.createDirectories(out.resolve("secret")).resolve("secrets.env"),
-                Map.of("RULED_KEY", Canaries.value("RULED_KEY")));
+        // The secret lives apart from everything the leak search reads.
+        Path secrets = Canaries.writeEnvFile(Files.createDirectories(dir.resolve(out.getFileName() + "-secret")).resolve("secrets.env"),
+                Map.of("RULED_KEY", ruledKey));
         Path config = Files.writeString(out.resolve("credproxy.yaml"), String.join("\n",
                 "listen: 127.0.0.1:0",
                 "admin: 127.0.0.1:0",
@@ -128,8 +131,9 @@ class EgressNamespaceIT {
                 "    headers: {Authorization: \"Bearer ${RULED_KEY}\"}",
                 "") + extraConfig);
         // unshare execs sh, which brings lo up and execs java: the daemon's pid is the process's.
-        return ChildDaemon.start(List.of("unshare", "--net", "sh", "-c", "ip link set lo up && exec \"$@\"", "sh"), config, out,
-                List.of("-Djdk.net.hosts.file=" + hosts), List.of(), false);
+        List<String> inNamespace = List.of("unshare", "--net", "sh", "-c",
+                "PATH=\"$PATH:/usr/sbin:/sbin\" ip link set lo up && exec \"$@\"", "sh");
+        return ChildDaemon.start(inNamespace, config, out, List.of("-Djdk.net.hosts.file=" + hosts), List.of(), false);
     }
 
     private static List<String> nsenter(ChildDaemon daemon) {
