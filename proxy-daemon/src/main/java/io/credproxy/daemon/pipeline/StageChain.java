@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #standard} is the daemon's chain: {@link EgressStage} (may the daemon connect there at
  * all), {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule),
  * {@link InjectionStage} (add the credentials), {@link ResponseRedactionStage} (take injected values
- * out of the response: head, body, trailers), {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
- * hooks it needs, added to that list in the order it must run.
+ * out of the response: head, body, trailers), {@link AuditStage} (record the exchange when it ends).
+ * A new stage is one class implementing the hooks it needs, added to that list in the order it must run.
  *
  * <p>The chain keeps, per hook, an array of the stages implementing it (in chain order), so a hook no
  * stage implements costs one length check, and a body piece passes only through the stages that

@@ -54,7 +54,8 @@ class ForwardHandlerTest {
         upstreams = new FakeUpstreams();
         AuditRecorder audit = new AuditRecorder(events::add);
         stats = new ProxyMetrics();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit, TestEgress.allowingLoopback()), TIMEOUT_MS, 1000, stats);
+        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit, TestEgress.allowingLoopback()),
+                TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {
