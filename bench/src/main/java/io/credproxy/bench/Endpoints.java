@@ -12,4 +12,9 @@ import java.net.URI;
  * @param upload POST, answers with the number of body bytes read, verdict in {@code X-Auth-Check}
  * @param sse GET {@code ?events=N&intervalMs=M}, a {@code text/event-stream}, verdict in {@code X-Auth-Check}
  */
-public record Endpoints(URI echo, URI download, long downloadBytes, URI upload, URI sse) {}
+public record Endpoints(URI echo, URI download, long downloadBytes, URI upload, URI sse) {
+    /** A path on the benchmark's own upstream (the host behind {@link #sse}), e.g. {@code /download?bytes=N&echo=1}. */
+    public URI helper(String pathAndQuery) {
+        return sse.resolve(pathAndQuery);
+    }
+}

@@ -40,8 +40,10 @@ public final class Profiles {
                 new PlannedScenario(new RequestLoopScenario(NEWCONN_C16, Mode.NEW_CONNECTION, 16, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new TransferScenario("download-" + size, Direction.DOWNLOAD, transferBytes), rounds),
                 new PlannedScenario(new TransferScenario("upload-" + size, Direction.UPLOAD, transferBytes), rounds),
+                new PlannedScenario(new TransferScenario("download-echo-" + size, Direction.ECHOED_DOWNLOAD, transferBytes), rounds),
                 new PlannedScenario(SseScenario.firstEvent(SSE_FIRST_EVENT, 30), rounds),
                 new PlannedScenario(SseScenario.rate("sse-rate", 20_000), rounds),
+                new PlannedScenario(SseScenario.echoRate("sse-echo-rate", 20_000), rounds),
                 // 1,000 workers keep 1,000 connections busy; opening them through a slow proxy takes a while.
                 new PlannedScenario(new RequestLoopScenario(HELD_1000, Mode.KEEP_ALIVE, 1000,
                         Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(Math.max(seconds, 10))), 1));
@@ -57,8 +59,10 @@ public final class Profiles {
                 new PlannedScenario(new RequestLoopScenario("newconn-c4", Mode.NEW_CONNECTION, 4, warmup, warmup, measure), 1),
                 new PlannedScenario(new TransferScenario("download-" + size, Direction.DOWNLOAD, transferBytes), 1),
                 new PlannedScenario(new TransferScenario("upload-" + size, Direction.UPLOAD, transferBytes), 1),
+                new PlannedScenario(new TransferScenario("download-echo-" + size, Direction.ECHOED_DOWNLOAD, transferBytes), 1),
                 new PlannedScenario(SseScenario.firstEvent(SSE_FIRST_EVENT, 3), 1),
                 new PlannedScenario(SseScenario.rate("sse-rate", 500), 1),
+                new PlannedScenario(SseScenario.echoRate("sse-echo-rate", 500), 1),
                 new PlannedScenario(new RequestLoopScenario("held-100", Mode.KEEP_ALIVE, 100,
                         Duration.ofSeconds(2), Duration.ofSeconds(2), measure), 1));
     }

@@ -8,7 +8,9 @@ import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ProxyConfig;
 import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.egress.AddressPolicy;
 import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.pipeline.EgressStage;
 import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
@@ -120,11 +122,15 @@ public final class Daemon implements AutoCloseable {
             transport = new Transport(options.workerThreads());
             connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             AuditRecorder audit = new AuditRecorder(reporting.sink());
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
+            EgressStage egress = new EgressStage(config.egress(), config.upstream().resolve().keySet(), AddressPolicy.LocalAddresses.system());
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit, egress),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
             router.register(OperatorSignals.install(reporting.metrics(), policyHolder, ca, proxy));
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
+            // Until now the egress stage refused every address: only the bound ports are known for sure.
+            egress.ownEndpoints(List.of(new AddressPolicy.Endpoint("proxy", proxy.address()),
+                    new AddressPolicy.Endpoint("admin", admin.address())));
             Daemon daemon = new Daemon(config, policyHolder, ca, router, transport, connector, proxy,
                     admin, reporting);
             daemon.logStarted();

@@ -3,6 +3,7 @@ package io.credproxy.daemon.cli;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.egress.EgressConfig;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.secrets.SecretStore;
@@ -51,6 +52,9 @@ final class CheckCommand implements Callable<Integer> {
         out.println("  secrets " + store.resolve(loaded.secrets()) + ": " + secrets.names().size() + " defined, mode ok");
         out.println("  CA      " + loaded.caDir() + ": " + caState);
         out.println("  extra CAs " + (loaded.upstream().extraCa().isEmpty() ? "none" : String.join(", ", loaded.upstream().extraCa())));
+        EgressConfig egress = loaded.egress();
+        out.println("  egress  default " + (egress.defaultAllow() ? "allow" : "deny") + ", allow " + egress.allow() + ", deny "
+                + egress.deny() + ", allow_addresses " + egress.allowAddresses());
         out.println("rules (" + loaded.rules().size() + "):");
         int width = loaded.rules().stream().mapToInt(r -> r.destination().length()).max().orElse(0);
         for (Rule rule : loaded.rules()) {
@@ -61,8 +65,14 @@ final class CheckCommand implements Callable<Integer> {
             if (!rule.substitute().isEmpty()) {
                 what.add("substitute " + String.join(",", new TreeSet<>(rule.substitute().keySet())));
             }
+            if (!rule.substituteHeaders().isEmpty()) {
+                what.add("substitute_headers " + String.join(",", new TreeSet<>(rule.substituteHeaders())));
+            }
             if (rule.allowPlaintext()) {
                 what.add("allow_plaintext");
+            }
+            if (rule.allowPublicSuffix()) {
+                what.add("allow_public_suffix");
             }
             out.printf("  %-" + width + "s  %s  secrets: %s%n", rule.destination(), String.join("; ", what),
                     String.join(", ", rule.secretNames()));

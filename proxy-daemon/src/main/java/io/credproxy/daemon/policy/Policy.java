@@ -1,6 +1,7 @@
 package io.credproxy.daemon.policy;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.redaction.RedactionPatterns;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.RuleSet;
 import io.credproxy.daemon.rules.SecretTemplate;
@@ -56,7 +57,8 @@ public final class Policy {
                 requireHeaderSafe(value, rule, "substitute " + e.getKey());
                 substitutions.put(e.getKey(), value);
             }
-            resolved.put(rule, new ResolvedRule(rule, headers, substitutions, rule.secretNames()));
+            List<String> values = rule.secretNames().stream().map(n -> secrets.get(n).orElseThrow()).toList();
+            resolved.put(rule, new ResolvedRule(rule, headers, substitutions, rule.secretNames(), RedactionPatterns.of(values)));
         }
         return new Policy(new RuleSet(rules), resolved, new Redactor(secrets));
     }

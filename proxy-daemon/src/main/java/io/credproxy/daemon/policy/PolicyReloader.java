@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link ConfigException}, which never holds a value) and {@link PolicyHolder#reloadFailed()} counts it.
  *
  * <p>Only the rules and secrets change on reload. Listen and admin addresses, the CA directory, the
- * audit log and upstream settings belong to objects built at start-up; a changed value is reported
- * as waiting for a restart.
+ * audit log, upstream settings and the egress policy belong to objects built at start-up; a changed
+ * value is reported as waiting for a restart.
  *
  * <p>Secrets delivered as a systemd credential ({@code systemd-credential:NAME}) are a copy systemd
  * makes once when the service starts: reloading re-reads that unchanged copy, so rotating them needs
@@ -160,6 +160,7 @@ public final class PolicyReloader implements AutoCloseable {
         pending("ca_dir", running.caDir(), next.caDir());
         pending("audit_log", running.auditLog(), next.auditLog());
         pending("upstream", running.upstream(), next.upstream());
+        pending("egress", running.egress(), next.egress());
     }
 
     private void pending(String key, Object now, Object configured) {

@@ -91,7 +91,11 @@ final class ResponseRelay {
             proxy.stages().onResponseHead(exchange, response);
         } catch (StageFailure e) {
             ReferenceCountUtil.release(response);
-            ex.stageFailed();
+            if (e.answer() != null) {
+                ex.fail(UpstreamFailure.of(e.answer()));
+            } else {
+                ex.stageFailed();
+            }
             return;
         }
         if (code >= 100 && code < 200) {
@@ -144,7 +148,9 @@ final class ResponseRelay {
                 // Part of the response is out: never send bytes a stage did not process; cut the client off.
                 ex.reusable = false;
                 ex.closeClient = true;
-                exchange.reason("a response stage failed; connection closed");
+                if (exchange.reason() == null) {
+                    exchange.reason("a response stage failed; connection closed");
+                }
                 client.flush();
                 ex.finish();
                 return;

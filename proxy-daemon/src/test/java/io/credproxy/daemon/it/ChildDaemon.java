@@ -72,12 +72,23 @@ final class ChildDaemon implements AutoCloseable {
      * service whose stderr is the journal: {@code JOURNAL_STREAM} names the stderr file's device and inode.
      */
     static ChildDaemon start(Path config, Path outDir, List<String> jvmOptions, List<String> args, boolean journal) throws Exception {
+        return start(List.of(), config, outDir, jvmOptions, args, journal);
+    }
+
+    /**
+     * Starts the daemon under {@code wrapper}, a command that runs the rest of its arguments (e.g.
+     * {@code unshare --net ...}, which execs it in place, so {@link #pid()} is the daemon's).
+     */
+    static ChildDaemon start(List<String> wrapper, Path config, Path outDir, List<String> jvmOptions, List<String> args,
+            boolean journal) throws Exception {
         int n = COUNTER.incrementAndGet();
         Path out = outDir.resolve("daemon-" + n + ".stdout");
         Path err = Files.writeString(outDir.resolve("daemon-" + n + ".stderr"), "");
         List<String> daemonArgs = new ArrayList<>(List.of("daemon", "--config", config.toString()));
         daemonArgs.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, daemonArgs))
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(command(jvmOptions, daemonArgs));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().remove("JOURNAL_STREAM");
@@ -134,6 +145,10 @@ final class ChildDaemon implements AutoCloseable {
             process.waitFor(5, TimeUnit.SECONDS);
         }
         return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLContext;
  * <p>Every test host name is mapped with {@code upstream.resolve}; nothing resolves through DNS
  * (the ITs run with {@code jdk.net.hosts.file} holding only localhost). Hosts:
  * <ul>
- *   <li>{@value #CLOUDFLARE}, {@value #GOOGLE}: header rules; {@value #TELEGRAM}: a placeholder rule;
+ *   <li>{@value #CLOUDFLARE}, {@value #GOOGLE}: header rules; {@value #TELEGRAM}: a placeholder rule (path
+ *       and the {@code X-Bot-Token} header);
  *   <li>{@value #EVIL}, {@value #PASSTHROUGH}: no rule, served by the same HTTPS upstream (its
  *       certificate covers them);
  *   <li>{@value #PLAIN} (rule, plaintext refused), {@value #PLAIN_ALLOWED} (rule with
@@ -86,6 +87,10 @@ final class DaemonFixture implements AutoCloseable {
     private Path daemonCaPem;
 
     private DaemonFixture(Path dir, boolean inProcess) throws Exception {
+        this(dir, inProcess, "");
+    }
+
+    private DaemonFixture(Path dir, boolean inProcess, String extraConfig) throws Exception {
         this.dir = dir;
         this.outDir = Files.createDirectories(dir.resolve("out"));
         pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED));
@@ -100,7 +105,7 @@ final class DaemonFixture implements AutoCloseable {
         secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
         // The secrets live apart from everything a canary search reads.
         secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
-        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()));
+        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()) + extraConfig);
         if (inProcess) {
             daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2));
             daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
@@ -112,6 +117,11 @@ final class DaemonFixture implements AutoCloseable {
     /** Upstreams, secrets, config and an in-process daemon. */
     static DaemonFixture start(Path dir) throws Exception {
         return new DaemonFixture(dir, true);
+    }
+
+    /** Upstreams, secrets, config with {@code extraConfig} appended (e.g. an {@code egress:} section) and an in-process daemon. */
+    static DaemonFixture start(Path dir, String extraConfig) throws Exception {
+        return new DaemonFixture(dir, true, extraConfig);
     }
 
     /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
@@ -177,6 +187,7 @@ final class DaemonFixture implements AutoCloseable {
                 .append("    headers: {X-Goog-Api-Key: \"${GOOGLE_PLACES_API_KEY}\"}\n")
                 .append("  - host: ").append(TELEGRAM).append('\n')
                 .append("    substitute: {\"proxy-managed\": \"${TELEGRAM_BOT_TOKEN}\"}\n")
+                .append("    substitute_headers: [X-Bot-Token]\n")
                 .append("  - host: ").append(PLAIN).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("  - host: ").append(PLAIN_ALLOWED).append('\n')

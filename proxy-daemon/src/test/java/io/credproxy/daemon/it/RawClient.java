@@ -103,6 +103,11 @@ final class RawClient implements AutoCloseable {
         return new Response(status, headers, body.toString(StandardCharsets.ISO_8859_1));
     }
 
+    /** Every byte the daemon sends until it closes the connection. */
+    byte[] readAll() throws IOException {
+        return in.readAllBytes();
+    }
+
     /** Whether the daemon has closed the connection (reads end of stream). */
     boolean closedByPeer() {
         try {

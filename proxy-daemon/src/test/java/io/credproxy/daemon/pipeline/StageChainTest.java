@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credproxy.daemon.testing.TestEgress;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.netty.buffer.Unpooled;
@@ -24,7 +25,7 @@ class StageChainTest {
 
     @Test
     void theStandardChainInjectsAndRecordsOnCompletion() {
-        StageChain chain = StageChain.standard(new AuditRecorder(events::add));
+        StageChain chain = StageChain.standard(new AuditRecorder(events::add), TestEgress.allowingLoopback());
         Exchange ex = intercepted("api.cloudflare.com:443", null, request("GET", "/v4/zones?page=2", "Host", "api.cloudflare.com"));
 
         assertThat(chain.onRequest(ex).proceeds()).isTrue();
@@ -99,7 +100,11 @@ class StageChainTest {
 
     @Test
     void eachHookRunsOnlyTheStagesThatImplementIt() {
-        StageChain onlyAudit = StageChain.standard(new AuditRecorder(events::add));
+        StageChain standard = StageChain.standard(new AuditRecorder(events::add), TestEgress.allowingLoopback());
+        assertThat(standard.seesRequestContent()).isFalse();
+        assertThat(standard.seesResponseContent()).as("response redaction").isTrue();
+        assertThat(standard.judgesUpstreamAddresses()).as("egress").isTrue();
+        StageChain onlyAudit = new StageChain(List.of(new AuditStage(new AuditRecorder(events::add))));
         assertThat(onlyAudit.seesRequestContent()).isFalse();
         assertThat(onlyAudit.seesResponseContent()).isFalse();
         assertThat(onlyAudit.judgesUpstreamAddresses()).isFalse();
