@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ordered stages every connection and exchange goes through, assembled in one place.
  *
- * <p>{@link #standard} is the daemon's chain: {@link PolicyStage} (intercept or tunnel; may the
- * request go, and with which rule), {@link InjectionStage} (add the credentials),
+ * <p>{@link #standard} is the daemon's chain: {@link ConnectionLimitStage} (may the client connect),
+ * {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule), {@link InjectionStage} (add the credentials),
  * {@link ResponseHeaderRedactionStage} (take injected values out of echoed response headers),
  * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
  * hooks it needs, added to that list in the order it must run.
@@ -52,8 +52,8 @@ public final class StageChain {
         completion = only(CompletionHook.class, new CompletionHook[0]);
     }
 
-    public static StageChain standard(AuditRecorder audit) {
-        return new StageChain(List.of(new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(),
+    public static StageChain standard(ConnectionLimitStage connections, AuditRecorder audit) {
+        return new StageChain(List.of(connections, new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(),
                 new AuditStage(audit)));
     }
 

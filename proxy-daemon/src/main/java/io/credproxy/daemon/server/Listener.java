@@ -43,6 +43,11 @@ public final class Listener implements AutoCloseable {
         return new Listener(bound.channel());
     }
 
+    /** Whether the socket still listens. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }

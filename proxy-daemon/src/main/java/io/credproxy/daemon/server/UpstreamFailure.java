@@ -37,6 +37,9 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
         if (decision == Decision.DENIED) {
             return null;
         }
+        if (status.code() == HttpResponseStatus.BAD_REQUEST.code()) {
+            return ProxyError.BAD_REQUEST; // the client's fault: a body the daemon could not decode
+        }
         if (status.code() == HttpResponseStatus.GATEWAY_TIMEOUT.code()) {
             return ProxyError.TIMEOUT;
         }
@@ -47,6 +50,11 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
             return ProxyError.UPSTREAM_RESPONSE;
         }
         return ProxyError.UPSTREAM_CONNECT;
+    }
+
+    /** The client's request body could not be decoded; nothing of it went upstream as complete. */
+    public static UpstreamFailure malformedBody() {
+        return new UpstreamFailure(HttpResponseStatus.BAD_REQUEST, "http_request_error", "malformed request body");
     }
 
     public static UpstreamFailure responseTimeout(int millis) {

@@ -119,10 +119,13 @@ class ReportAggregatorTest {
 
         Report report = small.snapshot();
 
-        assertThat(report.apps()).hasSize(4);
+        assertThat(report.apps()).filteredOn(a -> a.requests() > 0).hasSize(4);
         assertThat(report.requests()).isEqualTo(1000);
         assertThat(report.apps().get(0).app()).isEqualTo(Report.OTHER);
         assertThat(report.apps().get(0).requests()).isEqualTo(997);
+        // The events of names past the limit stay out of the named slots: one small pool, then one entry.
+        assertThat(report.apps()).filteredOn(a -> a.requests() == 0).extracting(AppReport::app)
+                .containsExactlyInAnyOrder("app-3", ReportAggregator.EVENTS_ONLY);
         assertThat(report.timeline().buckets()).allSatisfy(b -> assertThat(b.requestsByApp()).hasSizeLessThanOrEqualTo(4));
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Chains;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
@@ -53,7 +53,7 @@ class ForwardHandlerTest {
         upstreams = new FakeUpstreams();
         AuditRecorder audit = new AuditRecorder(events::add);
         stats = new ProxyMetrics();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit), TIMEOUT_MS, 1000, stats);
+        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, Chains.standard(audit), TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {
@@ -62,7 +62,7 @@ class ForwardHandlerTest {
 
     private EmbeddedChannel client(ClientConnection connection) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server()).addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, connection));
+        ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server()).addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, connection, null));
         return ch;
     }
 
