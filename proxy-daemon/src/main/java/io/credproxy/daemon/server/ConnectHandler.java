@@ -94,7 +94,7 @@ final class ConnectHandler implements RequestSink {
         p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
             tunnel.sniHost(hostname);
             return proxy.serverContexts().forHost(target.host());
-        }, proxy.limits().config().headerTimeoutMillis()));
+        }, proxy.limits().config().headerTimeoutMillis() + 1000L)); // a backstop: the head guard below ends it first
         // The handshake and the first request head share one header timeout, counted from now.
         RequestHeadGuard guard = proxy.limits().headGuard();
         p.addAfter("tls", "https-handshake", new InterceptedHandshake(proxy, tunnel));
