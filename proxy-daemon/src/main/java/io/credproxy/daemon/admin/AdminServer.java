@@ -102,7 +102,8 @@ public final class AdminServer implements AutoCloseable {
 
         /** The pipeline of one admin connection: idle timeout, head guard, codec, body reader, router. */
         void configure(ChannelPipeline pipeline) {
-            RequestHeadGuard guard = new RequestHeadGuard(limits.requestTimeoutMillis(), Limit.ADMIN_TIMEOUT, heads, metrics);
+            RequestHeadGuard guard = new RequestHeadGuard(limits.requestTimeoutMillis(), Limit.ADMIN_TIMEOUT, heads,
+                    MAX_REQUEST_LINE + MAX_HEADERS, metrics);
             pipeline.addLast(IdleTimeout.NAME, new IdleTimeout(limits.idleTimeoutMillis(), Limit.ADMIN_TIMEOUT, metrics))
                     .addLast("head", guard)
                     .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()

@@ -41,8 +41,12 @@ public final class ClientLimits {
         return new IdleTimeout(config.idleTimeoutMillis(), Limit.IDLE_TIMEOUT, metrics);
     }
 
-    /** A guard for the request heads of one HTTP layer of a connection. */
-    public RequestHeadGuard headGuard() {
-        return new RequestHeadGuard(config.headerTimeoutMillis(), Limit.HEADER_TIMEOUT, heads, metrics);
+    /**
+     * A guard for the request heads of one HTTP layer of a connection.
+     *
+     * @param maxHeadBytes the largest head its codec takes (what one connection can hold of the budget)
+     */
+    public RequestHeadGuard headGuard(long maxHeadBytes) {
+        return new RequestHeadGuard(config.headerTimeoutMillis(), Limit.HEADER_TIMEOUT, heads, maxHeadBytes, metrics);
     }
 }

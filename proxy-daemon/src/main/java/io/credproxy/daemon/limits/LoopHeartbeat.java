@@ -20,6 +20,10 @@ public final class LoopHeartbeat implements AutoCloseable {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     public LoopHeartbeat(EventLoopGroup group) {
+        this(group, PERIOD_MILLIS);
+    }
+
+    LoopHeartbeat(EventLoopGroup group, long periodMillis) {
         List<EventExecutor> loops = new ArrayList<>();
         group.forEach(loops::add);
         lastBeat = new AtomicLongArray(loops.size());
@@ -28,7 +32,7 @@ public final class LoopHeartbeat implements AutoCloseable {
             int index = i;
             lastBeat.set(i, now);
             tasks.add(loops.get(i).scheduleAtFixedRate(() -> lastBeat.set(index, System.nanoTime()),
-                    0, PERIOD_MILLIS, TimeUnit.MILLISECONDS));
+                    0, periodMillis, TimeUnit.MILLISECONDS));
         }
     }
 

@@ -22,14 +22,16 @@ public final class ProxyHealth {
     private final LoopHeartbeat heartbeat;
     private final LongSupplier openDescriptors;
     private final LongSupplier descriptorLimit;
+    private final long stalledMillis;
     private volatile boolean stopping;
 
     public ProxyHealth(BooleanSupplier listening, ConnectionLimitStage connections, LoopHeartbeat heartbeat) {
-        this(listening, connections, heartbeat, FileDescriptors::open, FileDescriptors::limit);
+        this(listening, connections, heartbeat, FileDescriptors::open, FileDescriptors::limit, STALLED_MILLIS);
     }
 
     ProxyHealth(BooleanSupplier listening, ConnectionLimitStage connections, LoopHeartbeat heartbeat,
-            LongSupplier openDescriptors, LongSupplier descriptorLimit) {
+            LongSupplier openDescriptors, LongSupplier descriptorLimit, long stalledMillis) {
+        this.stalledMillis = stalledMillis;
         this.listening = listening;
         this.connections = connections;
         this.heartbeat = heartbeat;
@@ -59,9 +61,9 @@ public final class ProxyHealth {
         if (open >= 0 && limit > 0 && open >= limit * DESCRIPTORS_NEARLY_EXHAUSTED) {
             problems.add("file descriptors nearly exhausted (" + open + " of " + limit + ")");
         }
-        int stalled = heartbeat.stalled(STALLED_MILLIS);
+        int stalled = heartbeat.stalled(stalledMillis);
         if (stalled > 0) {
-            problems.add(stalled + " event loop(s) stalled for over " + STALLED_MILLIS / 1000 + " s");
+            problems.add(stalled + " event loop(s) stalled for over " + stalledMillis + " ms");
         }
         return problems;
     }

@@ -30,17 +30,24 @@ public final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
     private final long timeoutMillis;
     private final Limit timeoutLimit;
     private final HeadBudget budget;
+    private final long maxHeadBytes;
     private final LimitMetrics metrics;
     private ChannelHandlerContext ctx;
     private boolean awaiting = true;
     private boolean received;
+    private long counted;
     private ScheduledFuture<?> timer;
 
-    /** @param timeoutLimit what a time-out counts as ({@link Limit#HEADER_TIMEOUT}, {@link Limit#ADMIN_TIMEOUT}) */
-    public RequestHeadGuard(long timeoutMillis, Limit timeoutLimit, HeadBudget budget, LimitMetrics metrics) {
+    /**
+     * @param timeoutLimit what a time-out counts as ({@link Limit#HEADER_TIMEOUT}, {@link Limit#ADMIN_TIMEOUT})
+     * @param maxHeadBytes the most a head can hold before the codec refuses it: bytes read past that
+     *     (the body behind a head, in the same read) are not counted
+     */
+    public RequestHeadGuard(long timeoutMillis, Limit timeoutLimit, HeadBudget budget, long maxHeadBytes, LimitMetrics metrics) {
         this.timeoutMillis = timeoutMillis;
         this.timeoutLimit = timeoutLimit;
         this.budget = budget;
+        this.maxHeadBytes = maxHeadBytes;
         this.metrics = metrics;
     }
 
@@ -53,6 +60,7 @@ public final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
     public void awaitHead() {
         awaiting = true;
         received = false;
+        counted = 0;
     }
 
     /**
@@ -75,7 +83,11 @@ public final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
         if (awaiting && msg instanceof ByteBuf buf && buf.isReadable()) {
             received = true;
             startTimer();
-            budget.add(this, buf.readableBytes());
+            long n = Math.min(buf.readableBytes(), maxHeadBytes - counted);
+            if (n > 0) {
+                counted += n;
+                budget.add(this, n);
+            }
         }
         context.fireChannelRead(msg);
     }

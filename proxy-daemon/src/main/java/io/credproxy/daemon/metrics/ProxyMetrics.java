@@ -113,7 +113,7 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         }
         Counter.builder("credproxy.agent.events")
                 .description("Events reported by agents: clients instrumented, raw sockets tunneled or blocked")
-                .tag("app", apps.of(event.app()))
+                .tag("app", apps.admittedOr(event.app(), BoundedLabel.EVENTS_ONLY)) // posted names never take a label
                 .tag("kind", event.kind().wireName())
                 .register(registry)
                 .increment();

@@ -158,6 +158,7 @@ public final class PolicyReloader implements AutoCloseable {
         pending("ca_dir", running.caDir(), next.caDir());
         pending("audit_log", running.auditLog(), next.auditLog());
         pending("upstream", running.upstream(), next.upstream());
+        pending("limits", running.limits(), next.limits());
     }
 
     private void pending(String key, Object now, Object configured) {

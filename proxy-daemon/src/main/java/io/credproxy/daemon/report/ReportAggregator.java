@@ -106,43 +106,34 @@ public final class ReportAggregator implements AuditSink, AgentEventSink {
 
     /** The aggregate for traffic under {@code rawName}: named while there is room (taking over what its events gathered). */
     private AppAggregate trafficApp(String rawName) {
-        String name = ProxyIdentity.sanitizeApp(rawName);
-        AppAggregate app = apps.get(name);
-        if (app != null) {
-            return app;
-        }
-        synchronized (apps) {
-            app = apps.get(name);
-            if (app == null) {
-                if (apps.size() >= limits.maxApps()) {
-                    name = Report.OTHER;
-                } else {
-                    app = eventsOnly.remove(name);
-                }
-                app = app != null ? app : apps.computeIfAbsent(name, n -> new AppAggregate(n, limits));
-                apps.putIfAbsent(app.name(), app);
-            }
-            return app;
-        }
+        return app(ProxyIdentity.sanitizeApp(rawName), true);
     }
 
     /** The aggregate for events under {@code rawName}: its named app if traffic made one, else the events-only pool. */
     private AppAggregate eventApp(String rawName) {
-        String name = ProxyIdentity.sanitizeApp(rawName);
+        return app(ProxyIdentity.sanitizeApp(rawName), false);
+    }
+
+    private AppAggregate app(String name, boolean traffic) {
         AppAggregate app = apps.get(name);
         if (app != null) {
             return app;
         }
         synchronized (apps) {
             app = apps.get(name);
-            if (app == null) {
+            if (app != null) {
+                return app;
+            }
+            if (!traffic) {
                 app = eventsOnly.get(name);
+                String key = app != null || eventsOnly.size() < Math.max(1, limits.maxApps() / 5) ? name : EVENTS_ONLY;
+                return eventsOnly.computeIfAbsent(key, n -> new AppAggregate(n, limits));
             }
-            if (app == null) {
-                String key = eventsOnly.size() < Math.max(1, limits.maxApps() / 5) ? name : EVENTS_ONLY;
-                app = eventsOnly.computeIfAbsent(key, n -> new AppAggregate(n, limits));
+            if (apps.size() >= limits.maxApps()) {
+                return apps.computeIfAbsent(Report.OTHER, n -> new AppAggregate(n, limits));
             }
-            return app;
+            AppAggregate gathered = eventsOnly.remove(name);
+            return apps.computeIfAbsent(name, n -> gathered != null ? gathered : new AppAggregate(n, limits));
         }
     }
 }

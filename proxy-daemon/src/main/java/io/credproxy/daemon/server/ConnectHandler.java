@@ -96,7 +96,7 @@ final class ConnectHandler implements RequestSink {
             return proxy.serverContexts().forHost(target.host());
         }, proxy.limits().config().headerTimeoutMillis() + 1000L)); // a backstop: the head guard below ends it first
         // The handshake and the first request head share one header timeout, counted from now.
-        RequestHeadGuard guard = proxy.limits().headGuard();
+        RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
         p.addAfter("tls", "https-handshake", new InterceptedHandshake(proxy, tunnel));
         p.addAfter("https-handshake", "https-head", guard);
         p.addAfter("https-head", "https-codec", HttpCodecs.server());

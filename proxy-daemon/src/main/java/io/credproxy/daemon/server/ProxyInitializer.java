@@ -43,7 +43,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         clients.add(ch);
-        RequestHeadGuard guard = proxy.limits().headGuard();
+        RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
         ch.pipeline()
                 .addLast(IdleTimeout.NAME, proxy.limits().idleTimeout())
                 .addLast(HEAD, guard)

@@ -162,6 +162,23 @@ final class HostileWorkload implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Waits until the given series stop moving for a second: the daemon has taken in a burst the
+     * kernel already accepted for it (connects queue ahead of everyone's, as in any server).
+     */
+    void awaitSettled(String... series) {
+        double[] last = {Double.NaN};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            double sum = 0;
+            for (String s : series) {
+                sum += metric(s);
+            }
+            boolean settled = sum == last[0];
+            last[0] = sum;
+            return settled;
+        });
+    }
+
     /** Rejections counted for one limit. */
     double rejections(String limit) throws Exception {
         return metric("credproxy_limit_rejections_total{limit=\"" + limit + "\"}");

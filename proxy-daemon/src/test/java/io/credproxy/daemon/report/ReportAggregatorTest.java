@@ -130,6 +130,29 @@ class ReportAggregatorTest {
     }
 
     @Test
+    void namesSeenOnlyInEventsNeverTakeTheSlotsOfAppsWithTraffic() {
+        ReportAggregator small = new ReportAggregator(new ReportLimits(5, 10, 10, 10, 10, 10), CLOCK, Report.SOURCE_DAEMON);
+        small.recordAgentEvent(AgentEvent.instrumented(1, "real", "okhttp")); // the real agent reports before its first request
+        for (int i = 0; i < 1000; i++) {
+            small.recordAgentEvent(AgentEvent.instrumented(i, "invented-" + i, "okhttp"));
+        }
+        small.record(injected(2, "real", "h", "T"));
+        for (int i = 0; i < 4; i++) {
+            small.record(injected(3, "busy-" + i, "h", "T"));
+        }
+
+        Report report = small.snapshot();
+
+        assertThat(report.apps()).filteredOn(a -> a.requests() > 0).extracting(AppReport::app)
+                .containsExactlyInAnyOrder("real", "busy-0", "busy-1", "busy-2", "busy-3");
+        AppReport real = report.apps().stream().filter(a -> a.app().equals("real")).findFirst().orElseThrow();
+        assertThat(real.instrumentedClients()).as("what its events gathered came along").containsExactly("okhttp");
+        // Five with traffic and the one shared entry: "real" had the events-only pool's only slot, then moved out of it.
+        assertThat(report.apps()).extracting(AppReport::app).doesNotContain(Report.OTHER).contains(ReportAggregator.EVENTS_ONLY)
+                .hasSize(6);
+    }
+
+    @Test
     void bypassEntriesClientsAndSecretNamesAreBoundedToo() {
         ReportAggregator small = new ReportAggregator(new ReportLimits(10, 10, 5, 3, 4, 10), CLOCK, Report.SOURCE_DAEMON);
         for (int i = 0; i < 1000; i++) {

@@ -47,13 +47,18 @@ class ForwardHandlerTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        upstreams = new FakeUpstreams();
+        stats = new ProxyMetrics();
+        proxy = context(upstreams, events, stats);
+    }
+
+    /** A rule for api.example.com (plaintext allowed), the standard chain recording into {@code events}. */
+    static ProxyContext context(FakeUpstreams upstreams, List<AuditEvent> events, ProxyMetrics stats) throws Exception {
         Policy policy = Policy.resolve(List.of(
                         new Rule("api.example.com", null, Map.of("Authorization", SecretTemplate.parse("Bearer ${T}")), Map.of(), true)),
                 new Secrets("test", Map.of("T", TOKEN)));
-        upstreams = new FakeUpstreams();
-        AuditRecorder audit = new AuditRecorder(events::add);
-        stats = new ProxyMetrics();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, Chains.standard(audit), TIMEOUT_MS, 1000, stats);
+        return new ProxyContext(new PolicyHolder(policy), null, upstreams, Chains.standard(new AuditRecorder(events::add)),
+                TIMEOUT_MS, 1000, stats);
     }
 
     private EmbeddedChannel client() {
