@@ -40,12 +40,12 @@ public final class ErrorResponses {
         return response;
     }
 
-    /** Escaped text may keep non-ASCII letters; a header value is ASCII. */
+    /** Escaped text may keep non-ASCII letters; a header value is printable ASCII (and so, belt and braces, no control). */
     private static String ascii(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            out.append(c < 0x7f ? c : '?');
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.toString();
     }
