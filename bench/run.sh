@@ -5,9 +5,11 @@
 #
 #   bench/run.sh                 full run (about 12 minutes on 2 cores)
 #   bench/run.sh --smoke         every scenario briefly with small sizes (CI)
+#   bench/run.sh --only hostile  only the hostile-load scenario: normal traffic through credproxy, quiet and
+#                                beside 10,000 idle connections and 5,000 slow heads (1,000 and 500 with --smoke)
 #
 # Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
-#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory),
+#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory), --no-hostile,
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
 #   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
 #   warm-up per target before the first scenario; default 10, 0 for --smoke).
@@ -28,6 +30,7 @@ keep=0
 serve=0
 results=""
 prime=""
+hostile=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) profile=smoke ;;
@@ -41,12 +44,24 @@ while [ $# -gt 0 ]; do
     --serve) serve=1 ;;
     --results) results="$2"; shift ;;
     --prime) prime="$2"; shift ;;
+    --no-hostile) hostile=0 ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 want() { [[ ",$targets," == *",$1,"* ]]; }
+# The hostile-load scenario runs after the comparison, against credproxy; "--only hostile" runs it alone.
+if [ -n "$only" ] && [[ ",$only," != *",hostile,"* ]]; then hostile=0; fi
+want credproxy || hostile=0
+only_scenarios="$(printf '%s' "$only" | tr ',' '\n' | grep -vx hostile | paste -sd, - || true)"
+compare=1
+if [ -n "$only" ] && [ -z "$only_scenarios" ]; then compare=0; fi
+# The hostile load holds thousands of connections at both ends: raise the descriptor limit (root may raise the hard one).
+if [ "$hostile" = 1 ]; then
+  ulimit -Hn 65536 2>/dev/null || true
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+fi
 
 # Missing tools: a smoke run (CI) skips cleanly, a full run cannot measure anything.
 missing=()
@@ -214,6 +229,10 @@ upstream:
 rules:
   - host: localhost
     headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
+# Room for the hostile-load scenario's 15,000 connections (its attacker is another peer: 127.0.0.2).
+limits:
+  max_connections: 20000
+  max_connections_per_peer: 16000
 EOF
   jfr_opts=()
   if [ "$jfr" = 1 ]; then
@@ -271,14 +290,29 @@ meta=(
 )
 echo "bench: running the $profile profile against: $targets"
 set +e
-"$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
-  "${target_args[@]}" --secrets "$work/etc/secrets.env" \
-  --echo-url "https://localhost:$port_nginx/echo" \
-  --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
-  --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
-  --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only:+--only "$only"} ${prime:+--prime-seconds "$prime"} \
-  "${meta[@]}" --meta "load average at end=see below" --out "$out"
-status=$?
+status=0
+if [ "$compare" = 1 ]; then
+  "$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
+    "${target_args[@]}" --secrets "$work/etc/secrets.env" \
+    --echo-url "https://localhost:$port_nginx/echo" \
+    --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
+    --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
+    --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only_scenarios:+--only "$only_scenarios"} ${prime:+--prime-seconds "$prime"} \
+    "${meta[@]}" --meta "load average at end=see below" --out "$out"
+  status=$?
+else
+  printf '# credproxy hostile load\n\n' > "$out"
+  for m in "${meta[@]}"; do [ "$m" = --meta ] || printf -- '- %s\n' "${m/=/: }" >> "$out"; done
+fi
+if [ "$hostile" = 1 ]; then
+  if [ "$profile" = smoke ]; then hostile_sizes=(--idle 1000 --slow 500 --seconds 2); else hostile_sizes=(--idle 10000 --slow 5000 --seconds "$seconds"); fi
+  echo "bench: hostile load against credproxy (descriptor limit $(ulimit -n))"
+  "$loadgen_java" -cp "$bench_jar" io.credproxy.bench.hostile.HostileLoad \
+    --proxy "127.0.0.1:$port_credproxy" --admin "127.0.0.1:$port_admin" --pid "$credproxy_pid" --ca "$work/credproxy-ca/ca.pem" \
+    --secrets "$work/etc/secrets.env" --echo-url "https://localhost:$port_nginx/echo" "${hostile_sizes[@]}" --out "$out"
+  hostile_status=$?
+  [ "$status" = 0 ] && status=$hostile_status
+fi
 set -e
 echo "bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -i "s|^- load average at end: see below|- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)|" "$out" 2>/dev/null || true

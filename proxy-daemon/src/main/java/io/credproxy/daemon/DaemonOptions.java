@@ -2,6 +2,7 @@ package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminEndpoint;
 import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.EventsAuthorizer;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.server.Transport;
@@ -20,19 +21,22 @@ import java.util.Objects;
  * @param workerThreads network event loops (default: one per core)
  * @param maxCachedHosts leaf certificates kept for intercepted hosts
  * @param adminEndpoints extra admin endpoints, registered at start
+ * @param eventsAuthorizer whose {@code POST /events} are accepted, under which app (default: everyone's, as claimed)
  */
 public record DaemonOptions(
         AuditSink auditSink,
         SecretStore secretStore,
         int workerThreads,
         int maxCachedHosts,
-        List<AdminRoute> adminEndpoints) {
+        List<AdminRoute> adminEndpoints,
+        EventsAuthorizer eventsAuthorizer) {
 
     public static final int DEFAULT_MAX_CACHED_HOSTS = 1024;
 
     public DaemonOptions {
         Objects.requireNonNull(auditSink, "auditSink");
         Objects.requireNonNull(secretStore, "secretStore");
+        Objects.requireNonNull(eventsAuthorizer, "eventsAuthorizer");
         if (workerThreads < 1 || maxCachedHosts < 1) {
             throw new IllegalArgumentException("workerThreads and maxCachedHosts must be positive");
         }
@@ -41,28 +45,32 @@ public record DaemonOptions(
 
     public static DaemonOptions defaults() {
         return new DaemonOptions(AuditSink.discarding(), new SecretStore(), Transport.defaultWorkerThreads(),
-                DEFAULT_MAX_CACHED_HOSTS, List.of());
+                DEFAULT_MAX_CACHED_HOSTS, List.of(), EventsAuthorizer.ALLOW_ALL);
     }
 
     public DaemonOptions withAuditSink(AuditSink sink) {
-        return new DaemonOptions(sink, secretStore, workerThreads, maxCachedHosts, adminEndpoints);
+        return new DaemonOptions(sink, secretStore, workerThreads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
     }
 
     public DaemonOptions withSecretStore(SecretStore store) {
-        return new DaemonOptions(auditSink, store, workerThreads, maxCachedHosts, adminEndpoints);
+        return new DaemonOptions(auditSink, store, workerThreads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
     }
 
     public DaemonOptions withWorkerThreads(int threads) {
-        return new DaemonOptions(auditSink, secretStore, threads, maxCachedHosts, adminEndpoints);
+        return new DaemonOptions(auditSink, secretStore, threads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
     }
 
     public DaemonOptions withMaxCachedHosts(int hosts) {
-        return new DaemonOptions(auditSink, secretStore, workerThreads, hosts, adminEndpoints);
+        return new DaemonOptions(auditSink, secretStore, workerThreads, hosts, adminEndpoints, eventsAuthorizer);
     }
 
     public DaemonOptions withAdminEndpoint(String method, String path, AdminEndpoint endpoint) {
         List<AdminRoute> routes = new ArrayList<>(adminEndpoints);
         routes.add(new AdminRoute(method, path, endpoint));
-        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, routes);
+        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, routes, eventsAuthorizer);
+    }
+
+    public DaemonOptions withEventsAuthorizer(EventsAuthorizer authorizer) {
+        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, adminEndpoints, authorizer);
     }
 }

@@ -25,6 +25,6 @@ final class OperatorSignals {
         DaemonStateMeters.bindBuildInfo(metrics, build.version(), commit, System.getProperty("java.version"));
         DaemonStateMeters.bindCaNotAfter(metrics, ca.certificate().getNotAfter().toInstant());
         DaemonStateMeters.bindConfigReloads(metrics, policy::reloadFailures, policy::loadedAt);
-        return AdminRoute.get("/readyz", new ReadinessEndpoint(proxy::isListening, policy, ca.certificate(), Clock.systemUTC()));
+        return AdminRoute.get("/readyz", new ReadinessEndpoint(proxy::listening, policy, ca.certificate(), Clock.systemUTC()));
     }
 }

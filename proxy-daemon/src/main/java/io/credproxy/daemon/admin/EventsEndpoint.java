@@ -7,11 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditJson;
+import io.credproxy.daemon.config.LimitsConfig;
+import io.credproxy.daemon.logging.LogText;
+import io.credproxy.daemon.metrics.Limit;
+import io.credproxy.daemon.metrics.LimitMetrics;
 import io.credproxy.protocol.wire.AgentEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -27,23 +34,47 @@ import java.util.function.UnaryOperator;
  * recorded. The events come from a semi-trusted process: {@link AgentEvent} bounds and sanitises
  * their text, the redactor takes out any secret value, and an event without a time gets the time it
  * arrived.
+ *
+ * <p>The poster is semi-trusted too, so: the {@link EventsAuthorizer} says under which app each
+ * event is recorded (or refuses the batch, 403); an event whose time is more than
+ * {@value #MAX_SKEW_MILLIS} ms from the daemon's clock is recorded at its arrival time instead (kept,
+ * since a late batch from an agent that could not reach the daemon is still worth having, but never
+ * back- or forward-dated); and each app may post {@code limits.events_per_second} events a second
+ * ({@link EventRateLimiter}): the surplus is dropped and counted, the answer says how many
+ * ({@code {"accepted":N,"dropped":M}}), and a batch with nothing accepted gets 429.
  */
 public final class EventsEndpoint implements AdminEndpoint {
+    /** Five minutes: more than any clock drift between processes on one host, less than a forged timeline needs. */
+    public static final long MAX_SKEW_MILLIS = 5 * 60_000;
     private static final int MAX_REASON = 160;
 
     private final AgentEventSink sink;
     private final UnaryOperator<String> redactor;
     private final Clock clock;
+    private final EventsAuthorizer authorizer;
+    private final EventRateLimiter rate;
+    private final LimitMetrics metrics;
     private final ObjectMapper json = AuditJson.newMapper();
 
     /**
      * @param sink receives the events (the daemon's composite sink)
      * @param redactor applied to the events' text fields ({@code Redactor::redact})
+     * @param eventsPerSecond and {@code eventsBurst}: each app's token bucket
      */
-    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock, EventsAuthorizer authorizer,
+            int eventsPerSecond, int eventsBurst, LimitMetrics metrics) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.rate = new EventRateLimiter(eventsPerSecond, eventsBurst);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** With the default limits, everyone authorised (tests). */
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
+        this(sink, redactor, clock, EventsAuthorizer.ALLOW_ALL, LimitsConfig.DEFAULT_EVENTS_PER_SECOND,
+                LimitsConfig.DEFAULT_EVENTS_BURST, new LimitMetrics(new SimpleMeterRegistry()));
     }
 
     public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor) {
@@ -88,13 +119,54 @@ public final class EventsEndpoint implements AdminEndpoint {
             } catch (JacksonException | IllegalArgumentException ex) {
                 return text(400, "event " + i + ": " + reason(ex));
             }
-            events.add(new AgentEvent(e.kind(), e.timeMillis() > 0 ? e.timeMillis() : now, redactor.apply(e.app()),
-                    redactor.apply(e.client()), redactor.apply(e.host()), e.port(), redactor.apply(e.frame())));
+            String app = authorizer.appFor(request, e.app());
+            if (app == null) {
+                return text(403, "event " + i + ": this client may not post events for app " + e.app());
+            }
+            events.add(new AgentEvent(e.kind(), time(e.timeMillis(), now), safe(app), safe(e.client()), safe(e.host()), e.port(),
+                    safe(e.frame())));
         }
+        return record(events);
+    }
+
+    /** Records what each app's rate allows, in order; the rest is dropped and counted. */
+    private AdminResponse record(List<AgentEvent> events) {
+        Map<String, Integer> allowed = new HashMap<>();
         for (AgentEvent e : events) {
-            sink.recordAgentEvent(e);
+            allowed.merge(e.app(), 1, Integer::sum);
         }
-        return AdminResponse.of(202, AdminResponse.JSON, ("{\"accepted\":" + events.size() + "}").getBytes(StandardCharsets.UTF_8));
+        allowed.replaceAll(rate::take);
+        int accepted = 0;
+        for (AgentEvent e : events) {
+            if (allowed.merge(e.app(), -1, Integer::sum) >= 0) {
+                sink.recordAgentEvent(e);
+                accepted++;
+            }
+        }
+        int dropped = events.size() - accepted;
+        metrics.rejected(Limit.EVENTS_RATE, dropped);
+        String body = "{\"accepted\":" + accepted + (dropped > 0 ? ",\"dropped\":" + dropped : "") + "}";
+        if (accepted == 0 && dropped > 0) {
+            return new AdminResponse(429, AdminResponse.JSON, body.getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "1"));
+        }
+        return AdminResponse.of(202, AdminResponse.JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The event's time, or its arrival time when it has none or one too far from the daemon's clock. */
+    private long time(long claimed, long now) {
+        if (claimed <= 0) {
+            return now;
+        }
+        if (Math.abs(claimed - now) > MAX_SKEW_MILLIS) {
+            metrics.rejected(Limit.EVENTS_TIME_SKEW);
+            return now;
+        }
+        return claimed;
+    }
+
+    /** Redacted (any secret value out), then escaped (no control or invisible character): the record's text. */
+    private String safe(String text) {
+        return LogText.escape(redactor.apply(text));
     }
 
     /** A one-line plain-text answer. */

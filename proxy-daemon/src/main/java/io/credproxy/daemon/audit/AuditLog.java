@@ -42,6 +42,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private final ObjectWriter writer = AuditJson.newMapper().writer();
     private final BlockingQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
+    private final AtomicLong agentOverShare = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final Thread thread;
@@ -105,6 +106,11 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     /** Events dropped because the queue was full or the log was closed. */
     public long dropped() {
         return dropped.sum();
+    }
+
+    /** Agent events left out because agent events had used up their share of the current file. */
+    public long agentEventsOverShare() {
+        return agentOverShare.get();
     }
 
     /** Lines written to the file so far. */
@@ -189,7 +195,10 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             return false;
         }
         try {
-            file.append(line);
+            if (!file.append(line, event instanceof AgentEvent)) {
+                agentOverShare.incrementAndGet();
+                return false;
+            }
             written.incrementAndGet();
             return true;
         } catch (IOException | RuntimeException e) {

@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "secrets", "ca_dir", "audit_log", "upstream", "rules",
-            "egress");
+            "egress", "limits");
     private static final Set<String> UPSTREAM_KEYS = Set.of("extra_ca", "resolve", "connect_timeout_ms", "response_timeout_ms");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -79,11 +79,12 @@ public final class ConfigLoader {
         UpstreamConfig upstream = upstream(root.get("upstream"), base);
         List<Rule> rules = RulesSection.parse(root.get("rules"));
         EgressConfig egress = EgressConfigParser.parse(root.get("egress"));
+        LimitsConfig limits = LimitsSection.parse(root.get("limits"));
         // Port 0 means "any free port" for each, so two zero ports never collide.
         if (listen.equals(admin) && listen.port() != 0) {
             throw new ConfigException("listen and admin are the same address " + listen);
         }
-        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules, egress);
+        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules, egress, limits);
     }
 
     private UpstreamConfig upstream(JsonNode node, Path base) throws ConfigException {

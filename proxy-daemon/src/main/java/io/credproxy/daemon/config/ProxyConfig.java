@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param upstream how upstream servers are reached and verified
  * @param rules the injection rules, in file order
  * @param egress which destinations the daemon connects to at all ({@code egress:})
+ * @param limits timeouts and resource limits on what clients may hold
  */
 public record ProxyConfig(
         HostPort listen,
@@ -26,7 +27,7 @@ public record ProxyConfig(
         String auditLog,
         UpstreamConfig upstream,
         List<Rule> rules,
-        EgressConfig egress) {
+        EgressConfig egress, LimitsConfig limits) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 18080);
     public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 18081);
@@ -39,19 +40,28 @@ public record ProxyConfig(
         Objects.requireNonNull(upstream, "upstream");
         rules = List.copyOf(rules);
         Objects.requireNonNull(egress, "egress");
+        Objects.requireNonNull(limits, "limits");
     }
 
-    /** A configuration without an {@code egress:} section ({@link EgressConfig#defaults()}). */
+    /** A configuration without {@code egress:} or {@code limits:} sections (their defaults). */
     public ProxyConfig(HostPort listen, HostPort admin, String secrets, String caDir, String auditLog, UpstreamConfig upstream,
             List<Rule> rules) {
-        this(listen, admin, secrets, caDir, auditLog, upstream, rules, EgressConfig.defaults());
+        this(listen, admin, secrets, caDir, auditLog, upstream, rules, EgressConfig.defaults(), LimitsConfig.defaults());
     }
 
     public ProxyConfig withListen(HostPort newListen) {
-        return new ProxyConfig(newListen, admin, secrets, caDir, auditLog, upstream, rules, egress);
+        return new ProxyConfig(newListen, admin, secrets, caDir, auditLog, upstream, rules, egress, limits);
     }
 
     public ProxyConfig withAdmin(HostPort newAdmin) {
-        return new ProxyConfig(listen, newAdmin, secrets, caDir, auditLog, upstream, rules, egress);
+        return new ProxyConfig(listen, newAdmin, secrets, caDir, auditLog, upstream, rules, egress, limits);
+    }
+
+    public ProxyConfig withLimits(LimitsConfig newLimits) {
+        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules, egress, newLimits);
+    }
+
+    public ProxyConfig withEgress(EgressConfig newEgress) {
+        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules, newEgress, limits);
     }
 }

@@ -119,7 +119,8 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         if (event == null) {
             return;
         }
-        agentEvents.get(new AgentEventLabels(apps.of(event.app()), event.kind())).increment();
+        // Posted names never take a label of their own: anyone can post, traffic admits the apps.
+        agentEvents.get(new AgentEventLabels(apps.admittedOr(event.app(), BoundedLabel.EVENTS_ONLY), event.kind())).increment();
     }
 
     /** A client connection to the proxy was accepted. */

@@ -1,6 +1,7 @@
 package io.credproxy.daemon.pipeline;
 
 import io.credproxy.daemon.audit.AuditSink;
+import io.credproxy.daemon.logging.LogText;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -16,10 +17,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <p>One line per exchange on the logger {@value #ACCESS_LOGGER}: app, client, method, scheme,
  * host, port, path without query, decision, status, milliseconds, bytes, and the <em>names</em>
  * of the secrets added; the same fields go along as SLF4J key-values (separate JSON fields under
- * {@code --log-format json}). The free-text fields a client or an upstream can fill (app, host, path,
- * reason) pass once through the policy's {@link Redactor} here, on the way out, before the event
- * reaches the line or any sink (a client may have put a real secret in a path); paths and reasons
- * are also cut to a printable, bounded length because they come from the client.
+ * {@code --log-format json}). The free-text fields a client or an upstream can fill (app, client,
+ * method, host, path, reason) pass once through the policy's {@link Redactor} here, on the way out,
+ * before the event reaches the line or any sink (a client may have put a real secret in a path),
+ * then through {@link LogText#escape} (no control or invisible character reaches a log or a
+ * terminal); paths and reasons are also cut to a bounded length because they come from the client.
  */
 public final class AuditRecorder {
     public static final String ACCESS_LOGGER = "io.credproxy.access";
@@ -53,8 +55,8 @@ public final class AuditRecorder {
      * upstream can fill loses any secret value; path and reason are also cut to printable, bounded text.
      */
     public void record(AuditEvent raw, Redactor redactor) {
-        AuditEvent event = new AuditEvent(raw.timeMillis(), redactor.redact(raw.app()), redactor.redact(raw.client()),
-                raw.method(), raw.scheme(), redactor.redact(raw.host()), raw.port(), safePath(raw.path(), redactor),
+        AuditEvent event = new AuditEvent(raw.timeMillis(), safe(raw.app(), redactor), safe(raw.client(), redactor),
+                LogText.escape(raw.method()), raw.scheme(), safe(raw.host(), redactor), raw.port(), safePath(raw.path(), redactor),
                 raw.decision(), raw.secretNames(), raw.status(), raw.bytesUp(), raw.bytesDown(), raw.durationMillis(),
                 raw.reason() == null ? null : printable(redactor.redact(raw.reason()), 200));
         try {
@@ -129,22 +131,19 @@ public final class AuditRecorder {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** The path, redacted, printable and bounded, for events and logs. */
+    /** Redacted first (the redactor matches the raw value), then escaped. */
+    private static String safe(String text, Redactor redactor) {
+        return LogText.escape(redactor.redact(text));
+    }
+
+    /** The path, redacted, escaped and bounded, for events and logs. */
     public static String safePath(String path, Redactor redactor) {
         return path == null ? null : printable(redactor.redact(path), MAX_PATH_LENGTH);
     }
 
-    /** Replaces control and non-ASCII characters with '?' and cuts to {@code max} characters. */
+    /** Cuts to {@code max} characters, then escapes every control or invisible character ({@link LogText#escape}). */
     public static String printable(String text, int max) {
-        int len = Math.min(text.length(), max);
-        StringBuilder out = new StringBuilder(len + 3);
-        for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        if (text.length() > max) {
-            out.append("...");
-        }
-        return out.toString();
+        String cut = text.length() > max ? text.substring(0, max) + "..." : text;
+        return LogText.escape(cut);
     }
 }

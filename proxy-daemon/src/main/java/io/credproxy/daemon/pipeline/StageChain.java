@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The ordered stages every connection and exchange goes through, assembled in one place.
  *
- * <p>{@link #standard} is the daemon's chain: {@link EgressStage} (may the daemon connect there at
- * all), {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule),
- * {@link InjectionStage} (add the credentials), {@link ResponseRedactionStage} (take injected values
- * out of the response: head, body, trailers), {@link AuditStage} (record the exchange when it ends).
- * A new stage is one class implementing the hooks it needs, added to that list in the order it must run.
+ * <p>{@link #standard} is the daemon's chain: {@link ConnectionLimitStage} (may the client connect),
+ * {@link EgressStage} (may the daemon connect there at all), {@link PolicyStage} (intercept or
+ * tunnel; may the request go, and with which rule), {@link InjectionStage} (add the credentials),
+ * {@link ResponseRedactionStage} (take injected values out of the response: head, body, trailers),
+ * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
+ * hooks it needs, added to that list in the order it must run.
  *
  * <p>The chain keeps, per hook, an array of the stages implementing it (in chain order), so a hook no
  * stage implements costs one length check, and a body piece passes only through the stages that
@@ -52,8 +53,8 @@ public final class StageChain {
         completion = only(CompletionHook.class, new CompletionHook[0]);
     }
 
-    public static StageChain standard(AuditRecorder audit, EgressStage egress) {
-        return new StageChain(List.of(egress, new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
+    public static StageChain standard(ConnectionLimitStage connections, EgressStage egress, AuditRecorder audit) {
+        return new StageChain(List.of(connections, egress, new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
                 new AuditStage(audit)));
     }
 

@@ -161,6 +161,7 @@ public final class PolicyReloader implements AutoCloseable {
         pending("audit_log", running.auditLog(), next.auditLog());
         pending("upstream", running.upstream(), next.upstream());
         pending("egress", running.egress(), next.egress());
+        pending("limits", running.limits(), next.limits());
     }
 
     private void pending(String key, Object now, Object configured) {

@@ -1,5 +1,8 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.limits.IdleTimeout;
+import io.credproxy.daemon.limits.RequestHeadGuard;
+import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.config.HostPort;
@@ -36,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectHandler implements RequestSink {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
-    static final long CLIENT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final ForwardHandler owner;
     private final ChannelHandlerContext ctx;
@@ -92,9 +94,14 @@ final class ConnectHandler implements RequestSink {
         p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
             tunnel.sniHost(hostname);
             return proxy.serverContexts().forHost(target.host());
-        }, CLIENT_HANDSHAKE_TIMEOUT_MILLIS));
-        p.addAfter("tls", "https-codec", HttpCodecs.server());
-        p.addAfter("https-codec", "https-forward", new ForwardHandler(proxy, tunnel));
+        }, proxy.limits().config().headerTimeoutMillis() + 1000L)); // a backstop: the head guard below ends it first
+        // The handshake and the first request head share one header timeout, counted from now.
+        RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
+        p.addAfter("tls", "https-handshake", new InterceptedHandshake(proxy, tunnel));
+        p.addAfter("https-handshake", "https-head", guard);
+        p.addAfter("https-head", "https-codec", HttpCodecs.server());
+        p.addAfter("https-codec", "https-forward", new ForwardHandler(proxy, tunnel, guard));
+        guard.awaitHeadFromNow();
         switchPipeline(p);
     }
 
@@ -109,7 +116,7 @@ final class ConnectHandler implements RequestSink {
                 return;
             }
             if (!f.isSuccess()) {
-                failed(UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis()));
+                failed(UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis()), keepAlive);
                 return;
             }
             Channel upstream = f.getNow();
@@ -123,7 +130,7 @@ final class ConnectHandler implements RequestSink {
         });
     }
 
-    private void failed(UpstreamFailure failure) {
+    private void failed(UpstreamFailure failure, boolean keepAlive) {
         ProxyError kind = failure.kind();
         if (kind != null) {
             proxy.metrics().error(kind);
@@ -136,11 +143,15 @@ final class ConnectHandler implements RequestSink {
         owner.exchangeFinished(this, !keepAlive);
     }
 
-    /** Takes the HTTP handlers out (codec last) and starts reading the tunnel. */
+    /** Takes the HTTP handlers out (codec last), gives the tunnel its own idle timeout and starts reading it. */
     private void switchPipeline(ChannelPipeline p) {
         Channel channel = ctx.channel();
         boolean clean = owner.detach();
         p.remove(owner);
+        if (p.get(ProxyInitializer.HEAD) != null) {
+            p.remove(ProxyInitializer.HEAD);
+        }
+        IdleTimeout.replace(p, proxy.limits().config().tunnelIdleTimeoutMillis(), Limit.TUNNEL_IDLE_TIMEOUT, proxy.limits().metrics());
         p.remove(ProxyInitializer.CODEC);
         if (!clean) {
             LOG.debug("client {} sent HTTP data behind its CONNECT to {}; closing", connection.client(), target);
@@ -162,5 +173,13 @@ final class ConnectHandler implements RequestSink {
     @Override
     public void onClientClosed() {
         cancelled = true;
+    }
+
+    @Override
+    public void onMalformedContent() {
+        // A CONNECT's body is never forwarded; one the codec cannot read ends it with 400.
+        bodyComplete = true;
+        cancelled = true;
+        failed(UpstreamFailure.malformedBody(), false);
     }
 }

@@ -1,24 +1,32 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.limits.IdleTimeout;
+import io.credproxy.daemon.limits.RequestHeadGuard;
 import io.credproxy.daemon.pipeline.Connection;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * Builds the pipeline of a new client connection to the proxy port: the HTTP/1.1 codec and the
- * {@link ForwardHandler}. Nothing else: what happens to requests is the handler's job. The chain's
- * {@link io.credproxy.daemon.pipeline.ConnectionHook}s see the connection first and may close it.
+ * Builds the pipeline of a new client connection to the proxy port: the idle timeout, the request
+ * head guard, the HTTP/1.1 codec and the {@link ForwardHandler}. Nothing else: what happens to
+ * requests is the handler's job. The chain's {@link io.credproxy.daemon.pipeline.ConnectionHook}s
+ * (the connection limits among them) see the connection first and may close it.
  */
 public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+    static final String HEAD = "client-head";
     static final String CODEC = "client-codec";
     static final String FORWARD = "client-forward";
 
     private final ProxyContext proxy;
+    private final ChannelGroup clients;
 
-    public ProxyInitializer(ProxyContext proxy) {
+    /** @param clients every accepted connection joins it (the daemon drains them on shutdown) */
+    public ProxyInitializer(ProxyContext proxy, ChannelGroup clients) {
         this.proxy = proxy;
+        this.clients = clients;
     }
 
     @Override
@@ -34,9 +42,13 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
+        clients.add(ch);
+        RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
         ch.pipeline()
+                .addLast(IdleTimeout.NAME, proxy.limits().idleTimeout())
+                .addLast(HEAD, guard)
                 .addLast(CODEC, HttpCodecs.server())
-                .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(connection)));
+                .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(connection), guard));
     }
 
     static String describe(SocketAddress address) {

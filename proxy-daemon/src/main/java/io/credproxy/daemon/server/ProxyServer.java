@@ -2,14 +2,23 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.protocol.config.HostPort;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 
-/** The proxy port: a {@link Listener} whose connections get the {@link ProxyInitializer} pipeline. */
+/**
+ * The proxy port: a {@link Listener} whose connections get the {@link ProxyInitializer} pipeline,
+ * and the group of client connections open on it, for a graceful stop.
+ */
 public final class ProxyServer implements AutoCloseable {
     private final Listener listener;
+    private final ChannelGroup clients;
 
-    private ProxyServer(Listener listener) {
+    private ProxyServer(Listener listener, ChannelGroup clients) {
         this.listener = listener;
+        this.clients = clients;
     }
 
     /**
@@ -18,20 +27,51 @@ public final class ProxyServer implements AutoCloseable {
      * @throws ConfigException when the address cannot be bound (in use, not local)
      */
     public static ProxyServer start(Transport transport, HostPort listen, ProxyContext proxy) throws ConfigException {
-        return new ProxyServer(Listener.bind(transport, listen, new ProxyInitializer(proxy), "proxy", false));
+        ChannelGroup clients = new DefaultChannelGroup("credproxy-clients", GlobalEventExecutor.INSTANCE);
+        return new ProxyServer(Listener.bind(transport, listen, new ProxyInitializer(proxy, clients), "proxy", false), clients);
     }
 
     public InetSocketAddress address() {
         return listener.address();
     }
 
-    /** Whether the proxy port accepts connections. */
-    public boolean isListening() {
+    /** Whether the listening socket is open. */
+    public boolean listening() {
         return listener.isOpen();
+    }
+
+    /** Stops accepting; connections already open stay. */
+    public void stopAccepting() {
+        listener.close();
+    }
+
+    /**
+     * Asks every open client connection to finish what it is doing and close: at once when it is
+     * between requests, after its exchange when one is under way; opaque tunnels run on.
+     */
+    public void drain() {
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Drain.INSTANCE));
+        }
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return clients.size();
+    }
+
+    /** Closes every client connection that is left; returns how many there were. */
+    public int closeAll() {
+        int left = clients.size();
+        clients.close().awaitUninterruptibly();
+        return left;
     }
 
     @Override
     public void close() {
         listener.close();
     }
+
+    /** The user event that asks a connection's handlers to wind down. */
+    public enum Drain { INSTANCE }
 }

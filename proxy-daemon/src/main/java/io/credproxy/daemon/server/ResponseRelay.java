@@ -1,5 +1,7 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.limits.IdleTimeout;
+import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
 import io.credproxy.daemon.pipeline.StageFailure;
@@ -177,14 +179,57 @@ final class ResponseRelay {
         }
     }
 
-    /** The upstream has {@code upstream.response_timeout_ms} from the request's end to its response head (504). */
+    /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
+    void fail(UpstreamFailure failure) {
+        ProxyError kind = failure.kind();
+        if (kind != null) {
+            proxy.metrics().error(kind);
+        }
+        ex.reusable = false;
+        exchange.decision(failure.decision());
+        exchange.secretNames().clear();
+        exchange.reason(failure.reason());
+        exchange.status(failure.status().code());
+        // Keep the client connection unless a request body is still on its way (the empty end of
+        // a bodiless request may simply not have been read yet; ForwardHandler drops it).
+        ex.closeClient = ex.closeClient || !clientKeepAlive || (!ex.bodyComplete && expectsBody);
+        answered();
+        client.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), !ex.closeClient));
+        ex.finish();
+    }
+
+    /**
+     * The client's body cannot be decoded: 400 while nothing of the response is out, else the client
+     * is cut off. Either way the upstream connection closes with what it got so far, never with the
+     * request's end, so the upstream cannot take a truncated request as complete.
+     */
+    void requestMalformed() {
+        ex.reusable = false; // ex.finish() closes the upstream connection
+        ex.closeClient = true;
+        ex.bodyComplete = true;
+        if (!started) {
+            fail(UpstreamFailure.malformedBody());
+            return;
+        }
+        exchange.reason("malformed request body; connection closed");
+        proxy.metrics().error(ProxyError.BAD_REQUEST);
+        client.flush();
+        ex.finish();
+    }
+
+    /**
+     * The upstream has {@code upstream.response_timeout_ms} from the request's end to its response
+     * head (504); meanwhile the client's silence is not idleness, so its idle timeout is suspended.
+     */
     void startTimeout() {
         if (timeout != null) {
             return;
         }
         int millis = proxy.responseTimeoutMillis();
+        IdleTimeout.suspend(client.pipeline(), true);
         timeout = client.channel().eventLoop().schedule(() -> {
             timeout = null;
+            IdleTimeout.suspend(client.pipeline(), false);
             if (!ex.finished && !started()) {
                 ex.fail(UpstreamFailure.responseTimeout(millis));
             }
@@ -195,6 +240,7 @@ final class ResponseRelay {
         if (timeout != null) {
             timeout.cancel(false);
             timeout = null;
+            IdleTimeout.suspend(client.pipeline(), false);
         }
     }
 }

@@ -37,6 +37,9 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
         if (decision == Decision.DENIED) {
             return null;
         }
+        if (status.code() == HttpResponseStatus.BAD_REQUEST.code()) {
+            return ProxyError.BAD_REQUEST; // the client's fault: a body the daemon could not decode
+        }
         if (status.code() == HttpResponseStatus.GATEWAY_TIMEOUT.code()) {
             return ProxyError.TIMEOUT;
         }
@@ -53,6 +56,11 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
     /** A stage's answer (a refused address, a refused response) as the failure the client is told. */
     public static UpstreamFailure of(StageResult answer) {
         return new UpstreamFailure(answer.status(), answer.proxyStatus(), answer.reason(), answer.decision());
+    }
+
+    /** The client's request body could not be decoded; nothing of it went upstream as complete. */
+    public static UpstreamFailure malformedBody() {
+        return new UpstreamFailure(HttpResponseStatus.BAD_REQUEST, "http_request_error", "malformed request body");
     }
 
     public static UpstreamFailure responseTimeout(int millis) {

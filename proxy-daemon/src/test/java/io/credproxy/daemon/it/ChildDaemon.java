@@ -49,7 +49,12 @@ final class ChildDaemon implements AutoCloseable {
     }
 
     private static List<String> command(List<String> jvmOptions, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return command(List.of(), jvmOptions, args);
+    }
+
+    /** @param wrapper a command that runs the JVM (say {@code prlimit --nofile=N:N --}); empty for none */
+    private static List<String> command(List<String> wrapper, List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String hosts = System.getProperty("jdk.net.hosts.file");
         if (hosts != null) {
@@ -86,9 +91,7 @@ final class ChildDaemon implements AutoCloseable {
         Path err = Files.writeString(outDir.resolve("daemon-" + n + ".stderr"), "");
         List<String> daemonArgs = new ArrayList<>(List.of("daemon", "--config", config.toString()));
         daemonArgs.addAll(args);
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(command(jvmOptions, daemonArgs));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command(wrapper, jvmOptions, daemonArgs))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().remove("JOURNAL_STREAM");
@@ -155,8 +158,22 @@ final class ChildDaemon implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; its exit code, or -1 if it is still running after {@code timeout}. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     String stdout() throws IOException {
         return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    Path stderrFile() {
+        return stderr;
     }
 
     String stderr() throws IOException {

@@ -56,6 +56,8 @@ final class DaemonFixture implements AutoCloseable {
     static final String WRONG_NAME = "wrong-name.test";
     static final String DOWN = "down.test";
     static final String TUNNEL_DOWN = "tunnel-down.test";
+    /** A rule with {@code allow_plaintext}, its upstream a test's own (mapped with {@code extraResolve}). */
+    static final String RAW = "raw.test";
     static final int RESPONSE_TIMEOUT_MS = 3000;
 
     final Path dir;
@@ -87,13 +89,17 @@ final class DaemonFixture implements AutoCloseable {
     private Path daemonCaPem;
 
     private DaemonFixture(Path dir, boolean inProcess) throws Exception {
-        this(dir, inProcess, "");
+        this(dir, inProcess, "", Map.of());
     }
 
-    private DaemonFixture(Path dir, boolean inProcess, String extraConfig) throws Exception {
+    /**
+     * @param extraConfig YAML appended to the generated configuration (a {@code limits:} section)
+     * @param extraResolve more {@code upstream.resolve} entries ({@code "raw.test:443"} to a test's own upstream)
+     */
+    private DaemonFixture(Path dir, boolean inProcess, String extraConfig, Map<String, String> extraResolve) throws Exception {
         this.dir = dir;
         this.outDir = Files.createDirectories(dir.resolve("out"));
-        pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED));
+        pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED, RAW));
         otherPki = TestPki.create("unknown CA", List.of(UNTRUSTED));
         https = RecordingUpstream.https(pki);
         plain = RecordingUpstream.plain();
@@ -105,7 +111,7 @@ final class DaemonFixture implements AutoCloseable {
         secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
         // The secrets live apart from everything a canary search reads.
         secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
-        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()) + extraConfig);
+        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort(), extraResolve) + extraConfig);
         if (inProcess) {
             daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2));
             daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
@@ -121,12 +127,20 @@ final class DaemonFixture implements AutoCloseable {
 
     /** Upstreams, secrets, config with {@code extraConfig} appended (e.g. an {@code egress:} section) and an in-process daemon. */
     static DaemonFixture start(Path dir, String extraConfig) throws Exception {
-        return new DaemonFixture(dir, true, extraConfig);
+        return new DaemonFixture(dir, true, extraConfig, Map.of());
     }
 
     /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
     static DaemonFixture withoutDaemon(Path dir) throws Exception {
-        return new DaemonFixture(dir, false);
+        return new DaemonFixture(dir, false, "", Map.of());
+    }
+
+    /**
+     * As {@link #withoutDaemon(Path)}, with {@code extraConfig} (top-level YAML, say a {@code limits:}
+     * section) appended and {@code extraResolve} ({@code "host:port": "127.0.0.1:port"}) mapped.
+     */
+    static DaemonFixture withoutDaemon(Path dir, String extraConfig, Map<String, String> extraResolve) throws Exception {
+        return new DaemonFixture(dir, false, extraConfig, extraResolve);
     }
 
     /** Runs the packaged daemon jar in a child JVM against this fixture's config. */
@@ -157,8 +171,8 @@ final class DaemonFixture implements AutoCloseable {
         }
     }
 
-    private String config(int closedPort) {
-        Map<String, String> resolve = new LinkedHashMap<>();
+    private String config(int closedPort, Map<String, String> extraResolve) {
+        Map<String, String> resolve = new LinkedHashMap<>(extraResolve);
         for (String host : List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, WRONG_NAME)) {
             resolve.put(host + ":443", https.address());
         }
@@ -191,6 +205,9 @@ final class DaemonFixture implements AutoCloseable {
                 .append("  - host: ").append(PLAIN).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("  - host: ").append(PLAIN_ALLOWED).append('\n')
+                .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
+                .append("    allow_plaintext: true\n");
+        yaml.append("  - host: ").append(RAW).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("    allow_plaintext: true\n");
         for (String host : List.of(UNTRUSTED, WRONG_NAME, DOWN)) {

@@ -39,8 +39,14 @@ class ProxyMetricsTest {
         metrics.connectionOpened();
         metrics.connectionClosed();
         metrics.recordError("tls_handshake");
+        metrics.record(injected(1, "tito", "api.cloudflare.com", "T"));
         metrics.recordAgentEvent(blocked(1, "tito", "smtp.example", 25, "F.m"));
         metrics.recordAgentEvent(AgentEvent.instrumented(1, "tito", "okhttp"));
+        // Anyone can post events in any name: a name not seen in traffic takes no label of its own.
+        for (int i = 0; i < 300; i++) {
+            metrics.recordAgentEvent(AgentEvent.instrumented(1, "invented-" + i, "okhttp"));
+        }
+        metrics.record(injected(2, "real-app", "api.cloudflare.com", "T"));
 
         String text = metrics.scrape();
 
@@ -48,6 +54,9 @@ class ProxyMetricsTest {
                 .contains("credproxy_errors_total{kind=\"tls_handshake\"} 1")
                 .contains("credproxy_agent_events_total{app=\"tito\",kind=\"socket_blocked\"} 1")
                 .contains("credproxy_agent_events_total{app=\"tito\",kind=\"instrumented\"} 1")
+                .contains("credproxy_agent_events_total{app=\"events-only\",kind=\"instrumented\"} 300")
+                .contains("credproxy_requests_total{app=\"real-app\"")
+                .doesNotContain("invented-")
                 .contains("jvm_memory_used_bytes");
     }
 

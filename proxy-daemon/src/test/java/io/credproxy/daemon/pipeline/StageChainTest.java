@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.credproxy.daemon.testing.TestEgress;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.netty.buffer.Unpooled;
@@ -25,7 +24,7 @@ class StageChainTest {
 
     @Test
     void theStandardChainInjectsAndRecordsOnCompletion() {
-        StageChain chain = StageChain.standard(new AuditRecorder(events::add), TestEgress.allowingLoopback());
+        StageChain chain = Chains.standard(new AuditRecorder(events::add));
         Exchange ex = intercepted("api.cloudflare.com:443", null, request("GET", "/v4/zones?page=2", "Host", "api.cloudflare.com"));
 
         assertThat(chain.onRequest(ex).proceeds()).isTrue();
@@ -100,7 +99,7 @@ class StageChainTest {
 
     @Test
     void eachHookRunsOnlyTheStagesThatImplementIt() {
-        StageChain standard = StageChain.standard(new AuditRecorder(events::add), TestEgress.allowingLoopback());
+        StageChain standard = Chains.standard(new AuditRecorder(events::add));
         assertThat(standard.seesRequestContent()).isFalse();
         assertThat(standard.seesResponseContent()).as("response redaction").isTrue();
         assertThat(standard.judgesUpstreamAddresses()).as("egress").isTrue();

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Chains;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.daemon.testing.TestEgress;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -48,13 +47,17 @@ class ForwardHandlerTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        upstreams = new FakeUpstreams();
+        stats = new ProxyMetrics();
+        proxy = context(upstreams, events, stats);
+    }
+
+    /** A rule for api.example.com (plaintext allowed), the standard chain recording into {@code events}. */
+    static ProxyContext context(FakeUpstreams upstreams, List<AuditEvent> events, ProxyMetrics stats) throws Exception {
         Policy policy = Policy.resolve(List.of(
                         new Rule("api.example.com", null, Map.of("Authorization", SecretTemplate.parse("Bearer ${T}")), Map.of(), true)),
                 new Secrets("test", Map.of("T", TOKEN)));
-        upstreams = new FakeUpstreams();
-        AuditRecorder audit = new AuditRecorder(events::add);
-        stats = new ProxyMetrics();
-        proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, StageChain.standard(audit, TestEgress.allowingLoopback()),
+        return new ProxyContext(new PolicyHolder(policy), null, upstreams, Chains.standard(new AuditRecorder(events::add)),
                 TIMEOUT_MS, 1000, stats);
     }
 
@@ -64,7 +67,7 @@ class ForwardHandlerTest {
 
     private EmbeddedChannel client(ClientConnection connection) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server()).addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, connection));
+        ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server()).addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, connection, null));
         return ch;
     }
 

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Chains;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.daemon.testing.TestEgress;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.netty.buffer.Unpooled;
@@ -58,13 +57,13 @@ class ResponseRedactionRelayTest {
                 new Secrets("test", Map.of("T", TOKEN)));
         upstreams = new FakeUpstreams();
         proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams,
-                StageChain.standard(new AuditRecorder(events::add), TestEgress.allowingLoopback()), 1000, 1000, new ProxyMetrics());
+                Chains.standard(new AuditRecorder(events::add)), 1000, 1000, new ProxyMetrics());
     }
 
     private EmbeddedChannel client() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server())
-                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9")));
+                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9"), null));
         return ch;
     }
 

@@ -79,7 +79,7 @@ class StageHooksTest {
         ProxyContext proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, new StageChain(stages), 1000, 1000, metrics);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server())
-                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9")));
+                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9"), null));
         return ch;
     }
 
