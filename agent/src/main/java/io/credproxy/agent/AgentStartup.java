@@ -58,8 +58,9 @@ final class AgentStartup {
             AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
             InetSocketAddress proxy = resolve("proxy", config.proxy());
             InetSocketAddress admin = resolve("admin", config.admin());
+            String token = config.tokenFile() == null ? "" : TokenFile.read(config.tokenFile());
             EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
-                    new ProxyIdentity(config.app(), "").toHeaderValue());
+                    new ProxyIdentity(config.app(), token).toHeaderValue());
             timer.mark("options");
             CaCertificateSource ca = config.ca() != null ? CaCertificateSource.fromFile(config.ca())
                     : CaCertificateSource.fromAdmin(admin);

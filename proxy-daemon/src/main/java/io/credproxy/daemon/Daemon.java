@@ -3,12 +3,16 @@ package io.credproxy.daemon;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
+import io.credproxy.daemon.admin.EventAttribution;
 import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.admin.KernelEventAttribution;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.identity.PeerUidResolver;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
@@ -97,13 +101,15 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
         Secrets secrets = options.secretStore().load(config.secrets());
-        Policy policy = Policy.resolve(config.rules(), secrets);
+        Policy policy = Policy.load(config, secrets);
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
         SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
         // Free text in events is redacted with the secrets in force, reloads included.
-        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options);
+        PeerUidResolver peerUids = new PeerUidResolver(PeerUidResolver.PROC_NET);
+        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options,
+                new KernelEventAttribution(policyHolder::current, peerUids));
         reporting.metrics().bindCertificateCacheSize(serverContexts::size);
         reporting.metrics().bindCertificatesMinted(serverContexts::minted);
 
@@ -120,7 +126,8 @@ public final class Daemon implements AutoCloseable {
             transport = new Transport(options.workerThreads());
             connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             AuditRecorder audit = new AuditRecorder(reporting.sink());
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
+            IdentityStage identity = new IdentityStage(policyHolder::current, peerUids);
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit, identity),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
@@ -145,10 +152,10 @@ public final class Daemon implements AutoCloseable {
 
     /** Opens the audit log and assembles the report and metrics; a log that cannot be opened refuses the start. */
     private static Reporting startReporting(ProxyConfig config, UnaryOperator<String> redactor,
-            DaemonOptions options) throws ConfigException {
+            DaemonOptions options, EventAttribution attribution) throws ConfigException {
         Path file = AuditLogLocation.resolve(config);
         try {
-            return Reporting.start(file, redactor, List.of(options.auditSink()));
+            return Reporting.start(file, redactor, List.of(options.auditSink()), attribution);
         } catch (IOException e) {
             throw new ConfigException("cannot open the audit log " + file + ": " + why(e));
         }

@@ -1,6 +1,7 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.EventAttribution;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
@@ -13,6 +14,7 @@ import io.credproxy.daemon.report.ReportAggregator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +39,7 @@ public final class Reporting implements Closeable {
     private final CompositeAuditSink sink;
     private final List<AdminRoute> routes;
 
-    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks) {
+    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks, EventAttribution attribution) {
         this.auditLog = auditLog;
         this.aggregator = ReportAggregator.forDaemon();
         this.metrics = new ProxyMetrics();
@@ -48,7 +50,7 @@ public final class Reporting implements Closeable {
         this.routes = List.of(
                 AdminRoute.get("/report", new ReportEndpoint(aggregator)),
                 AdminRoute.get("/metrics", new MetricsEndpoint(metrics)),
-                AdminRoute.post("/events", new EventsEndpoint(sink, redactor)));
+                AdminRoute.post("/events", new EventsEndpoint(sink, redactor, Clock.systemUTC(), attribution)));
     }
 
     /**
@@ -72,9 +74,18 @@ public final class Reporting implements Closeable {
      *     {@link io.credproxy.daemon.audit.AgentEventSink}s, for agent events): a test's recorder, the demo
      */
     public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks) throws IOException {
+        return start(auditLogFile, redactor, extraSinks, EventAttribution.AS_CLAIMED);
+    }
+
+    /**
+     * As {@link #start(Path, UnaryOperator, List)}, with agent events attributed by {@code attribution}
+     * (the daemon's: the kernel's word on who posted them).
+     */
+    public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks,
+            EventAttribution attribution) throws IOException {
         Objects.requireNonNull(redactor, "redactor");
         List<?> extras = List.copyOf(extraSinks);
-        return new Reporting(AuditLog.open(auditLogFile), redactor, extras);
+        return new Reporting(AuditLog.open(auditLogFile), redactor, extras, attribution);
     }
 
     /** The one sink for the server: audit events (and agent events) go to log, report and metrics. */

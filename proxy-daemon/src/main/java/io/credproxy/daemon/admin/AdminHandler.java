@@ -60,7 +60,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), uri.parameters(),
-                headers(request), ByteBufUtil.getBytes(request.content()), remote(ctx));
+                headers(request), ByteBufUtil.getBytes(request.content()), remote(ctx), inet(ctx.channel().remoteAddress()),
+                inet(ctx.channel().localAddress()));
         AdminEndpoint endpoint = route.endpoint();
         try {
             executor.execute(() -> {
@@ -96,6 +97,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return inet.getHostString() + ":" + inet.getPort();
         }
         return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static InetSocketAddress inet(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet : null;
     }
 
     private static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {

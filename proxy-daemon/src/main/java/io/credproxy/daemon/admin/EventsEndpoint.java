@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditJson;
+import io.credproxy.daemon.identity.Caller;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,7 +28,9 @@ import java.util.function.UnaryOperator;
  * with a short reason naming the first bad event, and then <em>no</em> event of the batch is
  * recorded. The events come from a semi-trusted process: {@link AgentEvent} bounds and sanitises
  * their text, the redactor takes out any secret value, and an event without a time gets the time it
- * arrived.
+ * arrived. Each event counts for the app the {@link EventAttribution} names (the kernel's word on who
+ * posted it, when the daemon identifies peers), the app it claimed kept as {@code claimedApp} when
+ * they differ; a poster the attribution refuses gets 403 and nothing is recorded.
  */
 public final class EventsEndpoint implements AdminEndpoint {
     private static final int MAX_REASON = 160;
@@ -34,16 +38,23 @@ public final class EventsEndpoint implements AdminEndpoint {
     private final AgentEventSink sink;
     private final UnaryOperator<String> redactor;
     private final Clock clock;
+    private final EventAttribution attribution;
     private final ObjectMapper json = AuditJson.newMapper();
 
     /**
      * @param sink receives the events (the daemon's composite sink)
      * @param redactor applied to the events' text fields ({@code Redactor::redact})
+     * @param attribution who the events count for
      */
-    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock, EventAttribution attribution) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.attribution = Objects.requireNonNull(attribution, "attribution");
+    }
+
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
+        this(sink, redactor, clock, EventAttribution.AS_CLAIMED);
     }
 
     public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor) {
@@ -74,6 +85,7 @@ public final class EventsEndpoint implements AdminEndpoint {
         }
         List<AgentEvent> events = new ArrayList<>(root.size());
         long now = clock.millis();
+        Function<String, Caller> poster = attribution.forRequest(request);
         for (int i = 0; i < root.size(); i++) {
             JsonNode node = root.get(i);
             if (!node.isObject()) {
@@ -88,8 +100,13 @@ public final class EventsEndpoint implements AdminEndpoint {
             } catch (JacksonException | IllegalArgumentException ex) {
                 return text(400, "event " + i + ": " + reason(ex));
             }
-            events.add(new AgentEvent(e.kind(), e.timeMillis() > 0 ? e.timeMillis() : now, redactor.apply(e.app()),
-                    redactor.apply(e.client()), redactor.apply(e.host()), e.port(), redactor.apply(e.frame())));
+            Caller caller = poster.apply(e.app());
+            if (caller.refused()) {
+                return text(403, "events refused: " + caller.refusal());
+            }
+            events.add(new AgentEvent(e.kind(), e.timeMillis() > 0 ? e.timeMillis() : now, redactor.apply(caller.app()),
+                    redactor.apply(e.client()), redactor.apply(e.host()), e.port(), redactor.apply(e.frame()),
+                    caller.claimed() == null ? null : redactor.apply(caller.claimed()), caller.uidOrNull()));
         }
         for (AgentEvent e : events) {
             sink.recordAgentEvent(e);

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param auditLog the audit log file; {@code null} means the default under the state directory
  * @param upstream how upstream servers are reached and verified
  * @param rules the injection rules, in file order
+ * @param identity the apps and how peers are identified ({@link IdentityConfig#OFF}: names as claimed)
  */
 public record ProxyConfig(
         HostPort listen,
@@ -23,7 +24,8 @@ public record ProxyConfig(
         String caDir,
         String auditLog,
         UpstreamConfig upstream,
-        List<Rule> rules) {
+        List<Rule> rules,
+        IdentityConfig identity) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 18080);
     public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 18081);
@@ -35,13 +37,20 @@ public record ProxyConfig(
         Objects.requireNonNull(caDir, "caDir");
         Objects.requireNonNull(upstream, "upstream");
         rules = List.copyOf(rules);
+        identity = identity == null ? IdentityConfig.OFF : identity;
+    }
+
+    /** A configuration without {@code apps:} and {@code identity:}. */
+    public ProxyConfig(HostPort listen, HostPort admin, String secrets, String caDir, String auditLog, UpstreamConfig upstream,
+            List<Rule> rules) {
+        this(listen, admin, secrets, caDir, auditLog, upstream, rules, IdentityConfig.OFF);
     }
 
     public ProxyConfig withListen(HostPort newListen) {
-        return new ProxyConfig(newListen, admin, secrets, caDir, auditLog, upstream, rules);
+        return new ProxyConfig(newListen, admin, secrets, caDir, auditLog, upstream, rules, identity);
     }
 
     public ProxyConfig withAdmin(HostPort newAdmin) {
-        return new ProxyConfig(listen, newAdmin, secrets, caDir, auditLog, upstream, rules);
+        return new ProxyConfig(listen, newAdmin, secrets, caDir, auditLog, upstream, rules, identity);
     }
 }

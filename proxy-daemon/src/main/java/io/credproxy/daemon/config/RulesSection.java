@@ -1,10 +1,13 @@
 package io.credproxy.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.credproxy.daemon.rules.PathGlob;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.RuleScope;
 import io.credproxy.daemon.rules.SecretTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +18,8 @@ import java.util.Set;
  * {@link #RULE_KEYS}, its parsing below) and in {@link Rule}.
  */
 final class RulesSection {
-    static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext");
+    static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext", "apps", "methods",
+            "paths");
 
     private RulesSection() {}
 
@@ -51,13 +55,51 @@ final class RulesSection {
                 }
                 allowPlaintext = r.get("allow_plaintext").asBoolean();
             }
+            RuleScope scope = scope(r, where);
             try {
-                rules.add(new Rule(host, port, headers, substitute, allowPlaintext));
+                rules.add(new Rule(host, port, headers, substitute, allowPlaintext, scope));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + " (" + host + "): " + e.getMessage());
             }
         }
         return rules;
+    }
+
+    /** {@code apps}, {@code methods} and {@code paths}: lists that narrow who may use the rule, and how. */
+    private static RuleScope scope(JsonNode rule, String where) throws ConfigException {
+        List<String> apps = names(rule.get("apps"), where + ".apps");
+        List<String> methods = names(rule.get("methods"), where + ".methods");
+        List<PathGlob> paths = new ArrayList<>();
+        for (String pattern : names(rule.get("paths"), where + ".paths")) {
+            try {
+                paths.add(PathGlob.parse(pattern));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ".paths: " + e.getMessage());
+            }
+        }
+        try {
+            return new RuleScope(new LinkedHashSet<>(apps), new LinkedHashSet<>(methods), paths);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ".methods: " + e.getMessage());
+        }
+    }
+
+    /** A list of non-empty strings; absent is an empty list, an empty list is refused (leave the key out for "any"). */
+    private static List<String> names(JsonNode node, String where) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ConfigException(where + ": expected a non-empty list (leave the key out to allow any)");
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.asText().isBlank()) {
+                throw new ConfigException(where + ": expected a list of non-empty strings");
+            }
+            out.add(item.asText().trim());
+        }
+        return out;
     }
 
     private static Map<String, SecretTemplate> templates(JsonNode node, String where) throws ConfigException {

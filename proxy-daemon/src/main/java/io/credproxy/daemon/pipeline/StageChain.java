@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ordered stages every connection and exchange goes through, assembled in one place.
  *
- * <p>{@link #standard} is the daemon's chain: {@link PolicyStage} (intercept or tunnel; may the
- * request go, and with which rule), {@link InjectionStage} (add the credentials),
+ * <p>{@link #standard} is the daemon's chain: {@link IdentityStage} (who asks), {@link PolicyStage}
+ * (intercept or tunnel; may the request go, and with which rule), {@link InjectionStage} (add the credentials),
  * {@link ResponseHeaderRedactionStage} (take injected values out of echoed response headers),
  * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
  * hooks it needs, added to that list in the order it must run.
@@ -52,9 +52,11 @@ public final class StageChain {
         completion = only(CompletionHook.class, new CompletionHook[0]);
     }
 
-    public static StageChain standard(AuditRecorder audit) {
-        return new StageChain(List.of(new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(),
-                new AuditStage(audit)));
+    /** The daemon's chain: {@code identity} first when given (who asks decides the rest), else names as claimed (tests). */
+    public static StageChain standard(AuditRecorder audit, IdentityStage... identity) {
+        List<Stage> list = new ArrayList<>(List.of(identity));
+        list.addAll(List.of(new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(), new AuditStage(audit)));
+        return new StageChain(list);
     }
 
     private <T> T[] only(Class<T> hook, T[] empty) {

@@ -60,6 +60,14 @@ final class TableReportRenderer implements ReportRenderer {
         if (!a.instrumentedClients().isEmpty()) {
             lines.add("   instrumented: " + ReportText.clean(String.join(", ", a.instrumentedClients())));
         }
+        String identity = ReportText.identity(a);
+        if (identity != null) {
+            lines.add("   identity: " + ReportText.clean(identity));
+        }
+        String credentials = ReportText.credentials(a);
+        if (credentials != null) {
+            lines.add("   credentials: " + ReportText.clean(credentials));
+        }
         if (!a.bypasses().isEmpty()) {
             lines.alarm(BYPASS_MARK + " " + a.bypassAttempts() + " raw socket connects caught by the agent (bypass attempts):");
             TextTable t = new TextTable("ACTION", "DESTINATION", ">COUNT", "FRAME", "API", "LAST SEEN");

@@ -21,13 +21,15 @@ import java.util.regex.Pattern;
  * @param substitute placeholder text replaced in path, query and header values
  * @param allowPlaintext whether credentials may be added to plain {@code http://} requests; off by
  *     default because anyone on the path would read them
+ * @param scope which apps may use the credentials, for which methods and paths ({@link RuleScope#ANY}: all)
  */
 public record Rule(
         String host,
         Integer port,
         Map<String, SecretTemplate> headers,
         Map<String, SecretTemplate> substitute,
-        boolean allowPlaintext) {
+        boolean allowPlaintext,
+        RuleScope scope) {
 
     /** Shortest placeholder accepted: a short one would match ordinary text in paths. */
     public static final int MIN_PLACEHOLDER_LENGTH = 6;
@@ -64,6 +66,13 @@ public record Rule(
         if (headers.isEmpty() && substitute.isEmpty()) {
             throw new IllegalArgumentException("rule for " + host + " has neither headers nor substitute");
         }
+        scope = scope == null ? RuleScope.ANY : scope;
+    }
+
+    /** A rule any app may use for any method and path. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext) {
+        this(host, port, headers, substitute, allowPlaintext, RuleScope.ANY);
     }
 
     /** Whether this rule's pattern covers the (normalized) destination. */

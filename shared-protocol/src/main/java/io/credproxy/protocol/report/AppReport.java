@@ -16,6 +16,13 @@ import java.util.Map;
  * @param instrumentedClients the clients the agent reported it instrumented, sorted
  * @param destinations per destination, most requests first
  * @param bypasses the agent's socket events (raw connects tunneled or blocked), most recent first
+ * @param uids the Unix users the kernel reported for this app's connections, sorted (empty when the
+ *     daemon does not identify peers)
+ * @param claimedApps names this app's clients claimed instead (the kernel contradicted them), with
+ *     how many requests and events claimed each
+ * @param secretNamesUsed the names of the secrets added to this app's requests, sorted
+ * @param secretNamesRefused the names of the secrets this app was refused (outside the rules' apps,
+ *     methods or paths), sorted
  */
 public record AppReport(
         String app,
@@ -27,13 +34,29 @@ public record AppReport(
         long lastSeenMillis,
         List<String> instrumentedClients,
         List<DestinationReport> destinations,
-        List<BypassReport> bypasses) {
+        List<BypassReport> bypasses,
+        List<Long> uids,
+        Map<String, Long> claimedApps,
+        List<String> secretNamesUsed,
+        List<String> secretNamesRefused) {
 
     public AppReport {
         decisions = Counts.sorted(decisions);
         instrumentedClients = instrumentedClients == null ? List.of() : List.copyOf(instrumentedClients);
         destinations = destinations == null ? List.of() : List.copyOf(destinations);
         bypasses = bypasses == null ? List.of() : List.copyOf(bypasses);
+        uids = uids == null ? List.of() : List.copyOf(uids);
+        claimedApps = Counts.sorted(claimedApps);
+        secretNamesUsed = secretNamesUsed == null ? List.of() : List.copyOf(secretNamesUsed);
+        secretNamesRefused = secretNamesRefused == null ? List.of() : List.copyOf(secretNamesRefused);
+    }
+
+    /** A report without identity facts (a daemon that does not identify peers, or an older report). */
+    public AppReport(String app, long requests, Map<String, Long> decisions, long bytesUp, long bytesDown,
+            long firstSeenMillis, long lastSeenMillis, List<String> instrumentedClients, List<DestinationReport> destinations,
+            List<BypassReport> bypasses) {
+        this(app, requests, decisions, bytesUp, bytesDown, firstSeenMillis, lastSeenMillis, instrumentedClients, destinations,
+                bypasses, List.of(), Map.of(), List.of(), List.of());
     }
 
     /** Requests with the given decision. */
