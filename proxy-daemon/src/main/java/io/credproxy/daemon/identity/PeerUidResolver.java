@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ public final class PeerUidResolver {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
+    private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong passes = new AtomicLong();
 
     private record Pending(ProcNetTcp.Query query, CompletableFuture<PeerUser> result) {}
 
@@ -108,6 +111,8 @@ public final class PeerUidResolver {
                 }
                 continue;
             }
+            passes.incrementAndGet();
+            lookups.addAndGet(batch.size());
             List<ProcNetTcp.Query> queries = new ArrayList<>(batch.size());
             for (Pending p : batch) {
                 queries.add(p.query());
@@ -122,6 +127,16 @@ public final class PeerUidResolver {
                 p.result().complete(answer(p.query(), problem));
             }
         }
+    }
+
+    /** Lookups {@link #lookup} answered so far. */
+    public long lookups() {
+        return lookups.get();
+    }
+
+    /** Passes over the files that answered them: {@code lookups() / passes()} is the mean batch. */
+    public long passes() {
+        return passes.get();
     }
 
     private static PeerUser answer(ProcNetTcp.Query query, String problem) {
