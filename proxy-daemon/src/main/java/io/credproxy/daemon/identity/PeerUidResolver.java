@@ -1,10 +1,8 @@
 package io.credproxy.daemon.identity;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reading them costs time in proportion to every TCP socket of the machine's network namespace
  * (about 150 bytes a socket, formatted by the kernel as it is read), so it never runs on an event
  * loop: {@link #lookup} queues the connection and one thread of its own answers every connection
- * queued at that moment with one pass over the files, stopping as soon as all are found. Under a
- * burst of new connections the cost per connection falls with the batch size.
+ * queued at that moment with one pass over the files, stopping as soon as all are found, and rests
+ * as long as the pass took before the next while more are queued. Under a stream of new connections
+ * the cost per connection falls with the batch size, and the thread uses at most half a core.
  *
  * <p>Fails closed: a peer that is not on loopback, a socket that is gone or not ESTABLISHED, a file
  * that cannot be read: all answer "unknown user", never somebody else's uid.
@@ -35,12 +35,19 @@ import org.slf4j.LoggerFactory;
 public final class PeerUidResolver {
     private static final Logger LOG = LoggerFactory.getLogger(PeerUidResolver.class);
     public static final Path PROC_NET = Path.of("/proc/net");
+    private static final long MAX_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Path procNet;
     private final ThreadPoolExecutor executor;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
+    /**
+     * Where the last IPv4 peer's socket was: IPv4 sockets (curl, Python) are in {@code tcp}, a JVM's in
+     * {@code tcp6}. A pass reads that file first, since a miss costs a whole file; machines tend to
+     * run one kind of client. Only the order depends on it, never the answer.
+     */
+    private volatile ProcNetFile ipv4FoundIn = ProcNetFile.TCP;
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
 
@@ -117,6 +124,7 @@ public final class PeerUidResolver {
             for (Pending p : batch) {
                 queries.add(p.query());
             }
+            long started = System.nanoTime();
             String problem;
             try {
                 problem = scan(queries);
@@ -125,6 +133,12 @@ public final class PeerUidResolver {
             }
             for (Pending p : batch) {
                 p.result().complete(answer(p.query(), problem));
+            }
+            // Under a stream of new connections, rest as long as the pass took before the next one: the
+            // lookups arriving meanwhile share it, and this thread never takes more than half a core,
+            // however large the socket table grows (the wait is at most one pass).
+            if (!queue.isEmpty()) {
+                LockSupport.parkNanos(Math.min(System.nanoTime() - started, MAX_REST_NANOS));
             }
         }
     }
@@ -149,10 +163,12 @@ public final class PeerUidResolver {
     /** One pass over the files for every query; a problem reading them, or {@code null}. */
     private String scan(List<ProcNetTcp.Query> queries) {
         String problem = null;
-        for (ProcNetFile file : ProcNetFile.values()) {
+        ProcNetFile first = ipv4FoundIn;
+        for (ProcNetFile file : first == ProcNetFile.TCP ? List.of(ProcNetFile.TCP, ProcNetFile.TCP6)
+                : List.of(ProcNetFile.TCP6, ProcNetFile.TCP)) {
             List<ProcNetTcp.Query> open = new ArrayList<>();
             for (ProcNetTcp.Query q : queries) {
-                if (!q.answered() && q.pair.files().contains(file)) {
+                if (!q.answered() && q.pair.localField(file) != null) {
                     open.add(q);
                 }
             }
@@ -160,9 +176,14 @@ public final class PeerUidResolver {
                 continue;
             }
             Path path = procNet.resolve(file.fileName);
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(path),
-                    StandardCharsets.US_ASCII), 64 * 1024)) {
-                ProcNetTcp.scan(lines, file, open);
+            try (InputStream in = Files.newInputStream(path)) {
+                ProcNetTcp.scan(in, file, open);
+                for (ProcNetTcp.Query q : open) {
+                    if (q.answered() && q.pair.isIpv4()) {
+                        ipv4FoundIn = file;
+                        break;
+                    }
+                }
             } catch (IOException e) {
                 problem = "cannot read " + path + " (" + e.getClass().getSimpleName() + ")";
                 if (warned.compareAndSet(false, true)) {

@@ -1,8 +1,10 @@
 package io.credproxy.daemon.identity;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,8 @@ import java.util.Map;
  * lookup when its local address is the peer's, its remote address the daemon's, its state
  * {@code 01} (ESTABLISHED) and its inode not 0: sockets in TIME_WAIT, or orphaned after their process
  * closed them, are listed with uid 0 (root) and no inode, and must never vouch for anyone. The scan
- * compares one string per line against a hash of the pending lookups and stops as soon as every one is
- * answered: the kernel formats these files as they are read, so stopping early saves its work too.
+ * stops as soon as every lookup is answered: the kernel formats these files as they are read, so
+ * stopping early saves its work too.
  */
 final class ProcNetTcp {
     private static final String ESTABLISHED = "01";
@@ -37,43 +39,117 @@ final class ProcNetTcp {
     }
 
     /**
-     * Answers what it can of {@code queries} from one file's lines.
+     * Answers what it can of {@code queries} from one file's text.
+     *
+     * <p>Most lines are other sockets (on a busy machine, mostly TIME_WAIT), so a line is first judged
+     * by its local port alone, read from the bytes; only a line whose port some query wants becomes a
+     * string and is compared whole. The kernel's formatting of the lines is most of a pass's cost
+     * (docs/BENCHMARKS.md), which is why the pass stops once every query is answered.
      *
      * @throws IOException when the file cannot be read to its end (the queries read so far stay answered)
      */
-    static void scan(BufferedReader lines, ProcNetFile file, List<Query> queries) throws IOException {
+    static void scan(InputStream in, ProcNetFile file, List<Query> queries) throws IOException {
         Map<String, List<Query>> byLocal = new HashMap<>();
+        boolean[] ports = new boolean[65536];
+        int pending = 0;
         for (Query q : queries) {
             String local = q.pair.localField(file);
             if (!q.answered() && local != null) {
                 byLocal.computeIfAbsent(local, k -> new ArrayList<>(1)).add(q);
+                ports[Integer.parseInt(local.substring(local.length() - 4), 16)] = true;
+                pending++;
             }
         }
-        int pending = 0;
-        for (List<Query> list : byLocal.values()) {
-            pending += list.size();
-        }
-        String line;
-        while (pending > 0 && (line = lines.readLine()) != null) {
-            String[] fields = fields(line);
-            if (fields == null) {
-                continue;
-            }
-            List<Query> candidates = byLocal.get(fields[0]);
-            if (candidates == null) {
-                continue;
-            }
-            for (Query q : candidates) {
-                if (!q.answered() && fields[1].equals(q.pair.remoteField(file)) && fields[2].equals(ESTABLISHED)
-                        && !fields[4].equals("0")) {
-                    long uid = parseUid(fields[3]);
-                    if (uid != PeerUser.NONE) {
-                        q.uid = uid;
-                        pending--;
+        byte[] buf = new byte[64 * 1024];
+        int start = 0;
+        int end = 0;
+        boolean eof = false;
+        while (pending > 0) {
+            int nl = indexOf(buf, start, end, (byte) '\n');
+            if (nl < 0) {
+                if (eof) {
+                    if (end > start) {
+                        pending -= answer(buf, start, end, ports, byLocal, file);
                     }
+                    return;
+                }
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+                if (end == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer: not the kernel's
+                }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    end += n;
+                }
+                continue;
+            }
+            pending -= answer(buf, start, nl, ports, byLocal, file);
+            start = nl + 1;
+        }
+    }
+
+    /** Answers the queries one line {@code buf[from, to)} answers; how many. */
+    private static int answer(byte[] buf, int from, int to, boolean[] ports, Map<String, List<Query>> byLocal, ProcNetFile file) {
+        int port = localPort(buf, from, to);
+        if (port < 0 || !ports[port]) {
+            return 0;
+        }
+        String[] fields = fields(new String(buf, from, to - from, StandardCharsets.US_ASCII));
+        List<Query> candidates = fields == null ? null : byLocal.get(fields[0]);
+        if (candidates == null) {
+            return 0;
+        }
+        int answered = 0;
+        for (Query q : candidates) {
+            if (!q.answered() && fields[1].equals(q.pair.remoteField(file)) && fields[2].equals(ESTABLISHED)
+                    && !fields[4].equals("0")) {
+                long uid = parseUid(fields[3]);
+                if (uid != PeerUser.NONE) {
+                    q.uid = uid;
+                    answered++;
                 }
             }
         }
+        return answered;
+    }
+
+    /** The port of the second column ({@code ADDRESS:PORT}, port in four hex digits); -1 when there is none. */
+    static int localPort(byte[] buf, int from, int to) {
+        int i = from;
+        for (int column = 0; column < 2; column++) {
+            while (i < to && buf[i] == ' ') {
+                i++;
+            }
+            int tokenStart = i;
+            while (i < to && buf[i] != ' ') {
+                i++;
+            }
+            if (column == 1 && i - tokenStart > 5 && buf[i - 5] == ':') {
+                int port = 0;
+                for (int k = i - 4; k < i; k++) {
+                    int digit = Character.digit(buf[k], 16);
+                    if (digit < 0) {
+                        return -1;
+                    }
+                    port = port << 4 | digit;
+                }
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] buf, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -47,9 +46,9 @@ final class SocketPair {
         return file == ProcNetFile.TCP ? v4Remote : v6Remote;
     }
 
-    /** The files to scan, in order: {@code tcp} first for an IPv4 pair (curl, Python), then {@code tcp6}. */
-    List<ProcNetFile> files() {
-        return v4Local != null ? List.of(ProcNetFile.TCP, ProcNetFile.TCP6) : List.of(ProcNetFile.TCP6);
+    /** Whether the client's socket may be an IPv4 one (in {@code tcp}) as well as an IPv6 one (in {@code tcp6}). */
+    boolean isIpv4() {
+        return v4Local != null;
     }
 
     @Override
