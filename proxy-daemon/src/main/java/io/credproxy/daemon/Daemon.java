@@ -3,7 +3,6 @@ package io.credproxy.daemon;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
-import io.credproxy.daemon.admin.EventAttribution;
 import io.credproxy.daemon.admin.HealthEndpoint;
 import io.credproxy.daemon.admin.KernelEventAttribution;
 import io.credproxy.daemon.audit.AuditLogLocation;
@@ -126,8 +125,8 @@ public final class Daemon implements AutoCloseable {
             transport = new Transport(options.workerThreads());
             connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             AuditRecorder audit = new AuditRecorder(reporting.sink());
-            IdentityStage identity = new IdentityStage(policyHolder::current, peerUids);
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit, identity),
+            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector,
+                    StageChain.standard(audit, new IdentityStage(policyHolder::current, peerUids)),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
@@ -152,7 +151,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Opens the audit log and assembles the report and metrics; a log that cannot be opened refuses the start. */
     private static Reporting startReporting(ProxyConfig config, UnaryOperator<String> redactor,
-            DaemonOptions options, EventAttribution attribution) throws ConfigException {
+            DaemonOptions options, KernelEventAttribution attribution) throws ConfigException {
         Path file = AuditLogLocation.resolve(config);
         try {
             return Reporting.start(file, redactor, List.of(options.auditSink()), attribution);
