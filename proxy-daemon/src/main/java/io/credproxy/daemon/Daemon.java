@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running credproxy daemon: the proxy port, the admin port and the reporting (audit log,
- * {@code /report}, {@code /metrics}, {@code /events}), started from a configuration.
+ * {@code /report}, {@code /metrics}, {@code /events}, {@code /readyz}), started from a configuration.
  *
  * <p>This is the one entry point the CLI and other modules' tests use:
  * <pre>{@code
@@ -129,6 +129,7 @@ public final class Daemon implements AutoCloseable {
                     StageChain.standard(audit, new IdentityStage(policyHolder::current, peerUids)),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
+            router.register(OperatorSignals.install(reporting.metrics(), policyHolder, ca, proxy));
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
             Daemon daemon = new Daemon(config, policyHolder, ca, router, transport, connector, proxy,
                     admin, reporting);

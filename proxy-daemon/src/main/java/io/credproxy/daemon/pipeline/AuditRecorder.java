@@ -8,6 +8,7 @@ import io.credproxy.protocol.report.Decision;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Builds the audit record of each finished exchange (request, tunnel or refused CONNECT), hands it
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One line per exchange on the logger {@value #ACCESS_LOGGER}: app, client, method, scheme,
  * host, port, path without query, decision, status, milliseconds, bytes, and the <em>names</em>
- * of the secrets added. The free-text fields a client or an upstream can fill (app, host, path,
+ * of the secrets added; the same fields go along as SLF4J key-values (separate JSON fields under
+ * {@code --log-format json}). The free-text fields a client or an upstream can fill (app, host, path,
  * reason) pass once through the policy's {@link Redactor} here, on the way out, before the event
  * reaches the line or any sink (a client may have put a real secret in a path); paths and reasons
  * are also cut to a printable, bounded length because they come from the client.
@@ -66,8 +68,45 @@ public final class AuditRecorder {
             LOG.warn("audit sink failed: {}", e.getClass().getName());
         }
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info(line(event));
+            withFields(ACCESS.atInfo().setMessage(line(event)), event).log();
         }
+    }
+
+    /**
+     * The line's fields as SLF4J key-values, named as in the audit log: {@code --log-format json}
+     * writes them as separate members of {@code kvpList}; the text format shows the line alone.
+     */
+    static LoggingEventBuilder withFields(LoggingEventBuilder line, AuditEvent e) {
+        line.addKeyValue("app", e.app());
+        if (e.claimedApp() != null) {
+            line.addKeyValue("claimedApp", e.claimedApp());
+        }
+        if (e.uid() != null) {
+            line.addKeyValue("uid", e.uid());
+        }
+        line.addKeyValue("client", e.client())
+                .addKeyValue("method", e.method())
+                .addKeyValue("scheme", e.scheme())
+                .addKeyValue("host", e.host())
+                .addKeyValue("port", e.port());
+        if (e.path() != null) {
+            line.addKeyValue("path", e.path());
+        }
+        line.addKeyValue("decision", e.decision().wireName())
+                .addKeyValue("status", e.status())
+                .addKeyValue("durationMillis", e.durationMillis())
+                .addKeyValue("bytesUp", e.bytesUp())
+                .addKeyValue("bytesDown", e.bytesDown());
+        if (!e.secretNames().isEmpty()) {
+            line.addKeyValue("secretNames", String.join(",", e.secretNames()));
+        }
+        if (!e.refusedSecretNames().isEmpty()) {
+            line.addKeyValue("refusedSecretNames", String.join(",", e.refusedSecretNames()));
+        }
+        if (showsReason(e)) {
+            line.addKeyValue("reason", e.reason());
+        }
+        return line;
     }
 
     static String line(AuditEvent e) {
@@ -96,11 +135,16 @@ public final class AuditRecorder {
         if (!e.refusedSecretNames().isEmpty()) {
             out.append(" refused=").append(String.join(",", e.refusedSecretNames()));
         }
-        if (e.reason() != null && (e.decision() == Decision.DENIED || e.decision() == Decision.ERROR
-                || e.decision() == Decision.PASSTHROUGH)) {
+        if (showsReason(e)) {
             out.append(" reason=\"").append(e.reason()).append('"');
         }
         return out.toString();
+    }
+
+    /** Whether the line shows the reason: for the decisions it explains (denied, error, passthrough). */
+    private static boolean showsReason(AuditEvent e) {
+        return e.reason() != null && (e.decision() == Decision.DENIED || e.decision() == Decision.ERROR
+                || e.decision() == Decision.PASSTHROUGH);
     }
 
     private static String hostPort(String host, int port) {

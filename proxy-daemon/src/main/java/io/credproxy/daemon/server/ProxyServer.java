@@ -25,6 +25,11 @@ public final class ProxyServer implements AutoCloseable {
         return listener.address();
     }
 
+    /** Whether the proxy port accepts connections. */
+    public boolean isListening() {
+        return listener.isOpen();
+    }
+
     @Override
     public void close() {
         listener.close();

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param instrumentedClients the clients the agent reported it instrumented, sorted
  * @param destinations per destination, most requests first
  * @param bypasses the agent's socket events (raw connects tunneled or blocked), most recent first
+ * @param instrumentationFailures the hooks the agent reported it could not weave, sorted: errors
  * @param uids the Unix users the kernel reported for this app's connections, sorted (empty when the
  *     daemon does not identify peers)
  * @param claimedApps names this app's clients claimed instead (the kernel contradicted them), with
@@ -35,6 +36,7 @@ public record AppReport(
         List<String> instrumentedClients,
         List<DestinationReport> destinations,
         List<BypassReport> bypasses,
+        List<InstrumentationFailure> instrumentationFailures,
         List<Long> uids,
         Map<String, Long> claimedApps,
         List<String> secretNamesUsed,
@@ -45,6 +47,7 @@ public record AppReport(
         instrumentedClients = instrumentedClients == null ? List.of() : List.copyOf(instrumentedClients);
         destinations = destinations == null ? List.of() : List.copyOf(destinations);
         bypasses = bypasses == null ? List.of() : List.copyOf(bypasses);
+        instrumentationFailures = instrumentationFailures == null ? List.of() : List.copyOf(instrumentationFailures);
         uids = uids == null ? List.of() : List.copyOf(uids);
         claimedApps = Counts.sorted(claimedApps);
         secretNamesUsed = secretNamesUsed == null ? List.of() : List.copyOf(secretNamesUsed);
@@ -54,9 +57,17 @@ public record AppReport(
     /** A report without identity facts (a daemon that does not identify peers, or an older report). */
     public AppReport(String app, long requests, Map<String, Long> decisions, long bytesUp, long bytesDown,
             long firstSeenMillis, long lastSeenMillis, List<String> instrumentedClients, List<DestinationReport> destinations,
+            List<BypassReport> bypasses, List<InstrumentationFailure> instrumentationFailures) {
+        this(app, requests, decisions, bytesUp, bytesDown, firstSeenMillis, lastSeenMillis, instrumentedClients, destinations,
+                bypasses, instrumentationFailures, List.of(), Map.of(), List.of(), List.of());
+    }
+
+    /** A report without instrumentation failures or identity facts (the schema before they were reported). */
+    public AppReport(String app, long requests, Map<String, Long> decisions, long bytesUp, long bytesDown,
+            long firstSeenMillis, long lastSeenMillis, List<String> instrumentedClients, List<DestinationReport> destinations,
             List<BypassReport> bypasses) {
         this(app, requests, decisions, bytesUp, bytesDown, firstSeenMillis, lastSeenMillis, instrumentedClients, destinations,
-                bypasses, List.of(), Map.of(), List.of(), List.of());
+                bypasses, List.of());
     }
 
     /** Requests with the given decision. */
