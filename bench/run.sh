@@ -8,7 +8,12 @@
 #   bench/run.sh --only hostile  only the hostile-load scenario: normal traffic through credproxy, quiet and
 #                                beside 10,000 idle connections and 5,000 slow heads (1,000 and 500 with --smoke)
 #
-# Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
+#   bench/run.sh --identity      adds credproxy-identity: a second daemon that identifies every client by the
+#                                kernel's socket owner (apps: naming this user, unknown: deny, the rule scoped to it),
+#                                measured beside credproxy (identification off)
+#
+# Options: --seconds N, --rounds N (full run), --only id,id (scenario ids),
+#   --targets direct,credproxy,mitmdump (also: credproxy-identity),
 #   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory), --no-hostile,
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
 #   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
@@ -24,6 +29,7 @@ seconds=10
 rounds=3
 only=""
 targets="direct,credproxy,mitmdump"
+identity=0
 jfr=0
 build=1
 keep=0
@@ -38,6 +44,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift ;;
     --only) only="$2"; shift ;;
     --targets) targets="$2"; shift ;;
+    --identity) identity=1 ;;
     --jfr) jfr=1 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
@@ -50,6 +57,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+[ "$identity" = 1 ] && targets="$targets,credproxy-identity"
 want() { [[ ",$targets," == *",$1,"* ]]; }
 # The hostile-load scenario runs after the comparison, against credproxy; "--only hostile" runs it alone.
 if [ -n "$only" ] && [[ ",$only," != *",hostile,"* ]]; then hostile=0; fi
@@ -113,10 +121,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Five free loopback ports.
-read -r port_nginx port_helper port_credproxy port_admin port_mitm < <(python3 -c '
+# Seven free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(5)]
+socks = [socket.socket() for _ in range(7)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 
@@ -248,6 +256,38 @@ EOF
   pids+=("$credproxy_pid")
   wait_port credproxy "$credproxy_pid" "$port_credproxy"
   target_args+=(--target "name=credproxy,proxy=127.0.0.1:$port_credproxy,pid=$credproxy_pid,ca=$work/credproxy-ca/ca.pem")
+fi
+
+if want credproxy-identity; then
+  # The same daemon and rule, but every client is identified by the kernel's word on who owns its
+  # socket (/proc/net/tcp*, once per connection): the load generator's user is the app "bench".
+  cat > "$work/etc/credproxy-identity.yaml" <<EOF
+listen: 127.0.0.1:$port_id
+admin: 127.0.0.1:$port_id_admin
+secrets: $work/etc/secrets.env
+ca_dir: $work/credproxy-identity-ca
+audit_log: $work/credproxy-identity-audit.log
+upstream:
+  extra_ca: [$work/upstream-ca.pem]
+  resolve:
+    "localhost:$port_nginx": "127.0.0.1:$port_nginx"
+    "localhost:$port_helper": "127.0.0.1:$port_helper"
+apps:
+  bench: {uids: [$(id -u)]}
+identity:
+  unknown: deny
+rules:
+  - host: localhost
+    apps: [bench]
+    headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
+EOF
+  # shellcheck disable=SC2086 # the options are a list by convention
+  "$credproxy_java" $credproxy_opts -jar "$daemon_jar" daemon --config "$work/etc/credproxy-identity.yaml" \
+    > "$work/credproxy-identity.log" 2>&1 &
+  credproxy_id_pid=$!
+  pids+=("$credproxy_id_pid")
+  wait_port credproxy-identity "$credproxy_id_pid" "$port_id"
+  target_args+=(--target "name=credproxy-identity,proxy=127.0.0.1:$port_id,pid=$credproxy_id_pid,ca=$work/credproxy-identity-ca/ca.pem")
 fi
 
 if want mitmdump; then

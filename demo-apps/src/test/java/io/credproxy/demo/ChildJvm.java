@@ -74,6 +74,7 @@ final class ChildJvm {
     private Libraries libraries = Libraries.STANDARD;
     private final List<String> classpathFirst = new ArrayList<>();
     private boolean instrumentationErrorsExpected;
+    private List<String> launcher = List.of();
 
     ChildJvm(Jdk jdk) {
         this.jdk = jdk;
@@ -112,8 +113,15 @@ final class ChildJvm {
         return this;
     }
 
+    /** Runs the JVM through {@code prefix} ({@code setpriv --reuid=...}: as another user). */
+    ChildJvm launcher(List<String> prefix) {
+        this.launcher = List.copyOf(prefix);
+        return this;
+    }
+
     Result run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(jdk.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(jdk.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath());

@@ -5,13 +5,16 @@ import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
 import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.admin.KernelEventAttribution;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.LimitsConfig;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.egress.AddressPolicy;
+import io.credproxy.daemon.identity.PeerUidResolver;
 import io.credproxy.daemon.limits.FileDescriptors;
 import io.credproxy.daemon.metrics.ProxyMetrics;
-import io.credproxy.daemon.egress.AddressPolicy;
+import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
@@ -91,14 +94,16 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
         Secrets secrets = options.secretStore().load(config.secrets());
-        Policy policy = Policy.resolve(config.rules(), secrets);
+        Policy policy = Policy.load(config, secrets);
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
         SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
         LimitsConfig limits = config.limits().resolve(FileDescriptors.limit(), Runtime.getRuntime().maxMemory());
         // Free text in events is redacted with the secrets in force, reloads included.
-        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options, limits);
+        PeerUidResolver peerUids = new PeerUidResolver(PeerUidResolver.PROC_NET);
+        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options, limits,
+                new KernelEventAttribution(policyHolder::current, peerUids));
         reporting.metrics().bindCertificateCacheSize(serverContexts::size);
         reporting.metrics().bindCertificatesMinted(serverContexts::minted);
 
@@ -109,7 +114,8 @@ public final class Daemon implements AutoCloseable {
 
         ProxyRuntime proxy = null;
         try {
-            proxy = ProxyRuntime.start(config, limits, options, policyHolder, serverContexts, upstreamTls, reporting);
+            proxy = ProxyRuntime.start(config, limits, options, policyHolder, serverContexts, upstreamTls, reporting,
+                    new IdentityStage(policyHolder::current, peerUids));
             router.register("GET", "/healthz", new HealthEndpoint(proxy.health()::problems));
             router.register(OperatorSignals.install(reporting.metrics(), policyHolder, ca, proxy.server()));
             AdminServer admin = AdminServer.start(config.admin(), router, AdminLimits.from(limits), reporting.limitMetrics());
@@ -130,10 +136,10 @@ public final class Daemon implements AutoCloseable {
 
     /** Opens the audit log and assembles the report and metrics; a log that cannot be opened refuses the start. */
     private static Reporting startReporting(ProxyConfig config, UnaryOperator<String> redactor,
-            DaemonOptions options, LimitsConfig limits) throws ConfigException {
+            DaemonOptions options, LimitsConfig limits, KernelEventAttribution attribution) throws ConfigException {
         Path file = AuditLogLocation.resolve(config);
         try {
-            return Reporting.start(file, redactor, List.of(options.auditSink()), limits, options.eventsAuthorizer());
+            return Reporting.start(file, redactor, List.of(options.auditSink()), limits, attribution);
         } catch (IOException e) {
             throw new ConfigException("cannot open the audit log " + file + ": " + why(e));
         }

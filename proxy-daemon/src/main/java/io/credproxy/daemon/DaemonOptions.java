@@ -2,7 +2,6 @@ package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminEndpoint;
 import io.credproxy.daemon.admin.AdminRoute;
-import io.credproxy.daemon.admin.EventsAuthorizer;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.daemon.secrets.SecretStore;
 import io.credproxy.daemon.server.Transport;
@@ -21,22 +20,19 @@ import java.util.Objects;
  * @param workerThreads network event loops (default: one per core)
  * @param maxCachedHosts leaf certificates kept for intercepted hosts
  * @param adminEndpoints extra admin endpoints, registered at start
- * @param eventsAuthorizer whose {@code POST /events} are accepted, under which app (default: everyone's, as claimed)
  */
 public record DaemonOptions(
         AuditSink auditSink,
         SecretStore secretStore,
         int workerThreads,
         int maxCachedHosts,
-        List<AdminRoute> adminEndpoints,
-        EventsAuthorizer eventsAuthorizer) {
+        List<AdminRoute> adminEndpoints) {
 
     public static final int DEFAULT_MAX_CACHED_HOSTS = 1024;
 
     public DaemonOptions {
         Objects.requireNonNull(auditSink, "auditSink");
         Objects.requireNonNull(secretStore, "secretStore");
-        Objects.requireNonNull(eventsAuthorizer, "eventsAuthorizer");
         if (workerThreads < 1 || maxCachedHosts < 1) {
             throw new IllegalArgumentException("workerThreads and maxCachedHosts must be positive");
         }
@@ -45,32 +41,28 @@ public record DaemonOptions(
 
     public static DaemonOptions defaults() {
         return new DaemonOptions(AuditSink.discarding(), new SecretStore(), Transport.defaultWorkerThreads(),
-                DEFAULT_MAX_CACHED_HOSTS, List.of(), EventsAuthorizer.ALLOW_ALL);
+                DEFAULT_MAX_CACHED_HOSTS, List.of());
     }
 
     public DaemonOptions withAuditSink(AuditSink sink) {
-        return new DaemonOptions(sink, secretStore, workerThreads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
+        return new DaemonOptions(sink, secretStore, workerThreads, maxCachedHosts, adminEndpoints);
     }
 
     public DaemonOptions withSecretStore(SecretStore store) {
-        return new DaemonOptions(auditSink, store, workerThreads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
+        return new DaemonOptions(auditSink, store, workerThreads, maxCachedHosts, adminEndpoints);
     }
 
     public DaemonOptions withWorkerThreads(int threads) {
-        return new DaemonOptions(auditSink, secretStore, threads, maxCachedHosts, adminEndpoints, eventsAuthorizer);
+        return new DaemonOptions(auditSink, secretStore, threads, maxCachedHosts, adminEndpoints);
     }
 
     public DaemonOptions withMaxCachedHosts(int hosts) {
-        return new DaemonOptions(auditSink, secretStore, workerThreads, hosts, adminEndpoints, eventsAuthorizer);
+        return new DaemonOptions(auditSink, secretStore, workerThreads, hosts, adminEndpoints);
     }
 
     public DaemonOptions withAdminEndpoint(String method, String path, AdminEndpoint endpoint) {
         List<AdminRoute> routes = new ArrayList<>(adminEndpoints);
         routes.add(new AdminRoute(method, path, endpoint));
-        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, routes, eventsAuthorizer);
-    }
-
-    public DaemonOptions withEventsAuthorizer(EventsAuthorizer authorizer) {
-        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, adminEndpoints, authorizer);
+        return new DaemonOptions(auditSink, secretStore, workerThreads, maxCachedHosts, routes);
     }
 }

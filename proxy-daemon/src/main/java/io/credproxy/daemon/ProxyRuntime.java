@@ -11,6 +11,7 @@ import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.ConnectionLimitStage;
 import io.credproxy.daemon.pipeline.EgressStage;
+import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.server.ProxyContext;
@@ -53,9 +54,11 @@ final class ProxyRuntime implements AutoCloseable {
      * Binds the proxy port; on failure releases whatever it had started.
      *
      * @param limits resolved ({@link LimitsConfig#resolve})
+     * @param identity who the peer is (first in the chain: the connection limit per peer counts by it)
      */
     static ProxyRuntime start(ProxyConfig config, LimitsConfig limits, DaemonOptions options, PolicyHolder policies,
-            ServerSslContexts serverContexts, SslContext upstreamTls, Reporting reporting) throws ConfigException {
+            ServerSslContexts serverContexts, SslContext upstreamTls, Reporting reporting, IdentityStage identity)
+            throws ConfigException {
         Transport transport = new Transport(options.workerThreads());
         UpstreamConnector connector = null;
         try {
@@ -64,7 +67,7 @@ final class ProxyRuntime implements AutoCloseable {
                     reporting.limitMetrics());
             EgressStage egress = new EgressStage(config.egress(), config.upstream().resolve().keySet(),
                     AddressPolicy.LocalAddresses.system());
-            StageChain stages = StageChain.standard(connections, egress, new AuditRecorder(reporting.sink()));
+            StageChain stages = StageChain.standard(connections, egress, new AuditRecorder(reporting.sink()), identity);
             ProxyContext context = new ProxyContext(policies, serverContexts, connector, stages,
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics(),
                     new ClientLimits(limits, reporting.limitMetrics()));

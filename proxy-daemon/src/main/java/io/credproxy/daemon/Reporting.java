@@ -1,7 +1,7 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminRoute;
-import io.credproxy.daemon.admin.EventsAuthorizer;
+import io.credproxy.daemon.admin.EventAttribution;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
@@ -43,7 +43,7 @@ public final class Reporting implements Closeable {
     private final List<AdminRoute> routes;
 
     private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks, LimitsConfig limits,
-            EventsAuthorizer authorizer) {
+            EventAttribution attribution) {
         this.auditLog = auditLog;
         this.aggregator = ReportAggregator.forDaemon();
         this.metrics = new ProxyMetrics();
@@ -56,7 +56,7 @@ public final class Reporting implements Closeable {
         this.routes = List.of(
                 AdminRoute.get("/report", new ReportEndpoint(aggregator)),
                 AdminRoute.get("/metrics", new MetricsEndpoint(metrics)),
-                AdminRoute.post("/events", new EventsEndpoint(sink, redactor, Clock.systemUTC(), authorizer,
+                AdminRoute.post("/events", new EventsEndpoint(sink, redactor, Clock.systemUTC(), attribution,
                         limits.eventsPerSecond(), limits.eventsBurst(), limitMetrics)));
     }
 
@@ -81,18 +81,18 @@ public final class Reporting implements Closeable {
      *     {@link io.credproxy.daemon.audit.AgentEventSink}s, for agent events): a test's recorder, the demo
      */
     public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks) throws IOException {
-        return start(auditLogFile, redactor, extraSinks, LimitsConfig.defaults(), EventsAuthorizer.ALLOW_ALL);
+        return start(auditLogFile, redactor, extraSinks, LimitsConfig.defaults(), EventAttribution.AS_CLAIMED);
     }
 
     /**
-     * As above, with the limits {@code POST /events} applies (events per second and app) and the
-     * authorizer that says whose events are accepted under which app.
+     * As above, with the limits {@code POST /events} applies (events per second and app) and agent
+     * events attributed by {@code attribution} (the daemon's: the kernel's word on who posted them).
      */
     public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks, LimitsConfig limits,
-            EventsAuthorizer authorizer) throws IOException {
+            EventAttribution attribution) throws IOException {
         Objects.requireNonNull(redactor, "redactor");
         List<?> extras = List.copyOf(extraSinks);
-        return new Reporting(AuditLog.open(auditLogFile), redactor, extras, limits, authorizer);
+        return new Reporting(AuditLog.open(auditLogFile), redactor, extras, limits, attribution);
     }
 
     /** The one sink for the server: audit events (and agent events) go to log, report and metrics. */

@@ -81,7 +81,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminBodies.Receive
             return;
         }
         AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), uri.parameters(),
-                headers(request), received.body(), remote(ctx));
+                headers(request), received.body(), remote(ctx), inet(ctx.channel().remoteAddress()),
+                inet(ctx.channel().localAddress()));
         AdminEndpoint endpoint = route.endpoint();
         try {
             executor.execute(() -> {
@@ -121,6 +122,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminBodies.Receive
             return inet.getHostString() + ":" + inet.getPort();
         }
         return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static InetSocketAddress inet(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet : null;
     }
 
     static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.config.LimitsConfig;
+import io.credproxy.daemon.identity.Caller;
 import io.credproxy.daemon.logging.LogText;
 import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.LimitMetrics;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,13 +37,15 @@ import java.util.function.UnaryOperator;
  * their text, the redactor takes out any secret value, and an event without a time gets the time it
  * arrived.
  *
- * <p>The poster is semi-trusted too, so: the {@link EventsAuthorizer} says under which app each
- * event is recorded (or refuses the batch, 403); an event whose time is more than
- * {@value #MAX_SKEW_MILLIS} ms from the daemon's clock is recorded at its arrival time instead (kept,
- * since a late batch from an agent that could not reach the daemon is still worth having, but never
- * back- or forward-dated); and each app may post {@code limits.events_per_second} events a second
- * ({@link EventRateLimiter}): the surplus is dropped and counted, the answer says how many
- * ({@code {"accepted":N,"dropped":M}}), and a batch with nothing accepted gets 429.
+ * <p>The poster is semi-trusted too, so: each event counts for the app the {@link EventAttribution}
+ * names (the kernel's word on who posted it, when the daemon identifies peers), the app it claimed
+ * kept as {@code claimedApp} when they differ, and a poster the attribution refuses gets 403 with
+ * nothing recorded; an event whose time is more than {@value #MAX_SKEW_MILLIS} ms from the daemon's
+ * clock is recorded at its arrival time instead (kept, since a late batch from an agent that could
+ * not reach the daemon is still worth having, but never back- or forward-dated); and each app may
+ * post {@code limits.events_per_second} events a second ({@link EventRateLimiter}): the surplus is
+ * dropped and counted, the answer says how many ({@code {"accepted":N,"dropped":M}}), and a batch
+ * with nothing accepted gets 429.
  */
 public final class EventsEndpoint implements AdminEndpoint {
     /** Five minutes: more than any clock drift between processes on one host, less than a forged timeline needs. */
@@ -51,7 +55,7 @@ public final class EventsEndpoint implements AdminEndpoint {
     private final AgentEventSink sink;
     private final UnaryOperator<String> redactor;
     private final Clock clock;
-    private final EventsAuthorizer authorizer;
+    private final EventAttribution attribution;
     private final EventRateLimiter rate;
     private final LimitMetrics metrics;
     private final ObjectMapper json = AuditJson.newMapper();
@@ -59,22 +63,28 @@ public final class EventsEndpoint implements AdminEndpoint {
     /**
      * @param sink receives the events (the daemon's composite sink)
      * @param redactor applied to the events' text fields ({@code Redactor::redact})
+     * @param attribution who the events count for
      * @param eventsPerSecond and {@code eventsBurst}: each app's token bucket
      */
-    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock, EventsAuthorizer authorizer,
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock, EventAttribution attribution,
             int eventsPerSecond, int eventsBurst, LimitMetrics metrics) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.attribution = Objects.requireNonNull(attribution, "attribution");
         this.rate = new EventRateLimiter(eventsPerSecond, eventsBurst);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** With the default limits, everyone authorised (tests). */
+    /** With the default limits (tests). */
+    public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock, EventAttribution attribution) {
+        this(sink, redactor, clock, attribution, LimitsConfig.DEFAULT_EVENTS_PER_SECOND, LimitsConfig.DEFAULT_EVENTS_BURST,
+                new LimitMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** With the default limits, every event counted for the app it names (tests). */
     public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor, Clock clock) {
-        this(sink, redactor, clock, EventsAuthorizer.ALLOW_ALL, LimitsConfig.DEFAULT_EVENTS_PER_SECOND,
-                LimitsConfig.DEFAULT_EVENTS_BURST, new LimitMetrics(new SimpleMeterRegistry()));
+        this(sink, redactor, clock, EventAttribution.AS_CLAIMED);
     }
 
     public EventsEndpoint(AgentEventSink sink, UnaryOperator<String> redactor) {
@@ -105,6 +115,7 @@ public final class EventsEndpoint implements AdminEndpoint {
         }
         List<AgentEvent> events = new ArrayList<>(root.size());
         long now = clock.millis();
+        Function<String, Caller> poster = attribution.forRequest(request);
         for (int i = 0; i < root.size(); i++) {
             JsonNode node = root.get(i);
             if (!node.isObject()) {
@@ -119,12 +130,12 @@ public final class EventsEndpoint implements AdminEndpoint {
             } catch (JacksonException | IllegalArgumentException ex) {
                 return text(400, "event " + i + ": " + reason(ex));
             }
-            String app = authorizer.appFor(request, e.app());
-            if (app == null) {
-                return text(403, "event " + i + ": this client may not post events for app " + e.app());
+            Caller caller = poster.apply(e.app());
+            if (caller.refused()) {
+                return text(403, "events refused: " + caller.refusal());
             }
-            events.add(new AgentEvent(e.kind(), time(e.timeMillis(), now), safe(app), safe(e.client()), safe(e.host()), e.port(),
-                    safe(e.frame())));
+            events.add(new AgentEvent(e.kind(), time(e.timeMillis(), now), safe(caller.app()), safe(e.client()), safe(e.host()),
+                    e.port(), safe(e.frame()), caller.claimed() == null ? null : safe(caller.claimed()), caller.uidOrNull()));
         }
         return record(events);
     }

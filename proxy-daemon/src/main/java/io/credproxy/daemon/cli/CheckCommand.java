@@ -22,13 +22,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code credproxy check}: validates the configuration, the secrets and the CA files without
- * starting anything, and lists each rule with the secret <em>names</em> it uses.
+ * {@code credproxy check}: validates the configuration, the secrets, the apps' token files and the CA
+ * files without starting anything, lists each rule with the secret <em>names</em> it uses, and per app
+ * which credentials it can use on which hosts, methods and paths.
  *
  * <p>Creates nothing: a missing CA is reported as "created on first start".
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate the configuration and secrets without starting; list each rule with the secret names it uses.")
+        description = "Validate the configuration, secrets and token files without starting; list each rule with the secret"
+                + " names it uses, and per app which credentials it can use on which hosts, methods and paths.")
 final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
         ProxyConfig loaded = new ConfigLoader().load(config);
         SecretStore store = new SecretStore();
         Secrets secrets = store.load(loaded.secrets());
-        Policy.resolve(loaded.rules(), secrets);
+        Policy.load(loaded, secrets); // resolves every rule and reads the token files, as the daemon will
         UpstreamTrust.clientContext(loaded.upstream().extraCa());
         String caState = checkCa(Path.of(loaded.caDir()));
 
@@ -74,9 +76,13 @@ final class CheckCommand implements Callable<Integer> {
             if (rule.allowPublicSuffix()) {
                 what.add("allow_public_suffix");
             }
+            if (!rule.scope().isAny()) {
+                what.add(rule.scope().describe());
+            }
             out.printf("  %-" + width + "s  %s  secrets: %s%n", rule.destination(), String.join("; ", what),
                     String.join(", ", rule.secretNames()));
         }
+        AppAccessListing.print(loaded, out);
         out.flush();
         return CredproxyCli.EXIT_OK;
     }

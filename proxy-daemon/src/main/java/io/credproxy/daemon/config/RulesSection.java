@@ -1,7 +1,9 @@
 package io.credproxy.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.credproxy.daemon.rules.PathGlob;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.RuleScope;
 import io.credproxy.daemon.rules.SecretTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import java.util.Set;
  */
 final class RulesSection {
     static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext",
-            "substitute_headers", "allow_public_suffix");
+            "substitute_headers", "allow_public_suffix", "apps", "methods", "paths");
 
     private RulesSection() {}
 
@@ -47,11 +49,12 @@ final class RulesSection {
             Map<String, SecretTemplate> headers = templates(r.get("headers"), where + ".headers");
             Map<String, SecretTemplate> substitute = templates(r.get("substitute"), where + ".substitute");
             boolean allowPlaintext = flag(r, "allow_plaintext", where);
-            Set<String> substituteHeaders = names(r.get("substitute_headers"), where + ".substitute_headers");
+            Set<String> substituteHeaders = headerNames(r.get("substitute_headers"), where + ".substitute_headers");
             boolean allowPublicSuffix = flag(r, "allow_public_suffix", where);
+            RuleScope scope = scope(r, where);
             Rule rule;
             try {
-                rule = new Rule(host, port, headers, substitute, allowPlaintext, substituteHeaders, allowPublicSuffix);
+                rule = new Rule(host, port, headers, substitute, allowPlaintext, substituteHeaders, allowPublicSuffix, scope);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + " (" + host + "): " + e.getMessage());
             }
@@ -75,7 +78,7 @@ final class RulesSection {
         return rule.get(key).asBoolean();
     }
 
-    private static Set<String> names(JsonNode node, String where) throws ConfigException {
+    private static Set<String> headerNames(JsonNode node, String where) throws ConfigException {
         Set<String> out = new LinkedHashSet<>();
         if (node == null || node.isNull()) {
             return out;
@@ -88,6 +91,43 @@ final class RulesSection {
                 throw new ConfigException(where + "[" + i + "]: expected a header name");
             }
             out.add(node.get(i).asText());
+        }
+        return out;
+    }
+
+    /** {@code apps}, {@code methods} and {@code paths}: lists that narrow who may use the rule, and how. */
+    private static RuleScope scope(JsonNode rule, String where) throws ConfigException {
+        List<String> apps = names(rule.get("apps"), where + ".apps");
+        List<String> methods = names(rule.get("methods"), where + ".methods");
+        List<PathGlob> paths = new ArrayList<>();
+        for (String pattern : names(rule.get("paths"), where + ".paths")) {
+            try {
+                paths.add(PathGlob.parse(pattern));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ".paths: " + e.getMessage());
+            }
+        }
+        try {
+            return new RuleScope(new LinkedHashSet<>(apps), new LinkedHashSet<>(methods), paths);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ".methods: " + e.getMessage());
+        }
+    }
+
+    /** A list of non-empty strings; absent is an empty list, an empty list is refused (leave the key out for "any"). */
+    private static List<String> names(JsonNode node, String where) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ConfigException(where + ": expected a non-empty list (leave the key out to allow any)");
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.asText().isBlank()) {
+                throw new ConfigException(where + ": expected a list of non-empty strings");
+            }
+            out.add(item.asText().trim());
         }
         return out;
     }

@@ -2,6 +2,7 @@ package io.credproxy.daemon.pipeline;
 
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.daemon.logging.LogText;
+import io.credproxy.daemon.identity.Caller;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
@@ -43,10 +44,12 @@ public final class AuditRecorder {
 
     /** The audit record of a finished exchange, as it happened (not yet redacted). */
     static AuditEvent eventOf(Exchange exchange) {
+        Caller caller = exchange.target().caller();
         return new AuditEvent(exchange.startMillis(), exchange.app(), exchange.client(), exchange.method(),
                 exchange.scheme().wireName(), exchange.destination().host(), exchange.destination().port(), exchange.path(),
                 exchange.decision(), List.copyOf(exchange.secretNames()), exchange.status(), exchange.bytesUp(),
-                exchange.bytesDown(), exchange.elapsedMillis(), exchange.reason());
+                exchange.bytesDown(), exchange.elapsedMillis(), exchange.reason(), caller.claimed(), caller.uidOrNull(),
+                exchange.refusedSecretNames().stream().sorted().toList());
     }
 
     /**
@@ -58,7 +61,8 @@ public final class AuditRecorder {
         AuditEvent event = new AuditEvent(raw.timeMillis(), safe(raw.app(), redactor), safe(raw.client(), redactor),
                 LogText.escape(raw.method()), raw.scheme(), safe(raw.host(), redactor), raw.port(), safePath(raw.path(), redactor),
                 raw.decision(), raw.secretNames(), raw.status(), raw.bytesUp(), raw.bytesDown(), raw.durationMillis(),
-                raw.reason() == null ? null : printable(redactor.redact(raw.reason()), 200));
+                raw.reason() == null ? null : printable(redactor.redact(raw.reason()), 200),
+                raw.claimedApp() == null ? null : redactor.redact(raw.claimedApp()), raw.uid(), raw.refusedSecretNames());
         try {
             sink.record(event);
         } catch (RuntimeException e) {
@@ -75,8 +79,14 @@ public final class AuditRecorder {
      * writes them as separate members of {@code kvpList}; the text format shows the line alone.
      */
     static LoggingEventBuilder withFields(LoggingEventBuilder line, AuditEvent e) {
-        line.addKeyValue("app", e.app())
-                .addKeyValue("client", e.client())
+        line.addKeyValue("app", e.app());
+        if (e.claimedApp() != null) {
+            line.addKeyValue("claimedApp", e.claimedApp());
+        }
+        if (e.uid() != null) {
+            line.addKeyValue("uid", e.uid());
+        }
+        line.addKeyValue("client", e.client())
                 .addKeyValue("method", e.method())
                 .addKeyValue("scheme", e.scheme())
                 .addKeyValue("host", e.host())
@@ -92,6 +102,9 @@ public final class AuditRecorder {
         if (!e.secretNames().isEmpty()) {
             line.addKeyValue("secretNames", String.join(",", e.secretNames()));
         }
+        if (!e.refusedSecretNames().isEmpty()) {
+            line.addKeyValue("refusedSecretNames", String.join(",", e.refusedSecretNames()));
+        }
         if (showsReason(e)) {
             line.addKeyValue("reason", e.reason());
         }
@@ -100,8 +113,14 @@ public final class AuditRecorder {
 
     static String line(AuditEvent e) {
         StringBuilder out = new StringBuilder(160);
-        out.append("app=").append(e.app())
-                .append(" client=").append(e.client())
+        out.append("app=").append(e.app());
+        if (e.claimedApp() != null) {
+            out.append(" claimed=").append(e.claimedApp());
+        }
+        if (e.uid() != null) {
+            out.append(" uid=").append(e.uid());
+        }
+        out.append(" client=").append(e.client())
                 .append(' ').append(e.method())
                 .append(' ').append(e.scheme()).append("://").append(hostPort(e.host(), e.port()));
         if (e.path() != null) {
@@ -114,6 +133,9 @@ public final class AuditRecorder {
                 .append(" down=").append(e.bytesDown());
         if (!e.secretNames().isEmpty()) {
             out.append(" secrets=").append(String.join(",", e.secretNames()));
+        }
+        if (!e.refusedSecretNames().isEmpty()) {
+            out.append(" refused=").append(String.join(",", e.refusedSecretNames()));
         }
         if (showsReason(e)) {
             out.append(" reason=\"").append(e.reason()).append('"');

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The ordered stages every connection and exchange goes through, assembled in one place.
  *
- * <p>{@link #standard} is the daemon's chain: {@link ConnectionLimitStage} (may the client connect),
- * {@link EgressStage} (may the daemon connect there at all), {@link PolicyStage} (intercept or
- * tunnel; may the request go, and with which rule), {@link InjectionStage} (add the credentials),
- * {@link ResponseRedactionStage} (take injected values out of the response: head, body, trailers),
+ * <p>{@link #standard} is the daemon's chain: {@link IdentityStage} (who asks; when configured),
+ * {@link ConnectionLimitStage} (may the client connect), {@link EgressStage} (may the daemon connect
+ * there at all), {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule),
+ * {@link InjectionStage} (add the credentials), {@link ResponseRedactionStage} (take injected values
+ * out of the response: head, body, trailers),
  * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
  * hooks it needs, added to that list in the order it must run.
  *
@@ -53,9 +54,13 @@ public final class StageChain {
         completion = only(CompletionHook.class, new CompletionHook[0]);
     }
 
-    public static StageChain standard(ConnectionLimitStage connections, EgressStage egress, AuditRecorder audit) {
-        return new StageChain(List.of(connections, egress, new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
+    /** The daemon's chain: {@code identity} first when given (who asks decides the rest), else names as claimed (tests). */
+    public static StageChain standard(ConnectionLimitStage connections, EgressStage egress, AuditRecorder audit,
+            IdentityStage... identity) {
+        List<Stage> list = new ArrayList<>(List.of(identity));
+        list.addAll(List.of(connections, egress, new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
                 new AuditStage(audit)));
+        return new StageChain(list);
     }
 
     private <T> T[] only(Class<T> hook, T[] empty) {

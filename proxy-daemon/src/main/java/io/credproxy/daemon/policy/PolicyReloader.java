@@ -132,7 +132,7 @@ public final class PolicyReloader implements AutoCloseable {
             next = loader.load(configFile);
             lastTried = fingerprint(next);
             Secrets secrets = store.load(next.secrets());
-            Policy policy = Policy.resolve(next.rules(), secrets);
+            Policy policy = Policy.load(next, secrets);
             holder.swap(policy);
             log.info("reloaded after {}: {} rules, secrets {} from {}", trigger, next.rules().size(), secrets.names(),
                     secrets.source());

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param substituteHeaders header names (lower case) whose values get placeholders replaced too
  * @param allowPublicSuffix whether a wildcard may cover a public suffix ({@code *.workers.dev});
  *     off by default because anyone can register a name below one
+ * @param scope which apps may use the credentials, for which methods and paths ({@link RuleScope#ANY}: all)
  */
 public record Rule(
         String host,
@@ -34,7 +35,8 @@ public record Rule(
         Map<String, SecretTemplate> substitute,
         boolean allowPlaintext,
         Set<String> substituteHeaders,
-        boolean allowPublicSuffix) {
+        boolean allowPublicSuffix,
+        RuleScope scope) {
 
     /** Shortest placeholder accepted: a short one would match ordinary text in paths. */
     public static final int MIN_PLACEHOLDER_LENGTH = 6;
@@ -82,12 +84,25 @@ public record Rule(
             throw new IllegalArgumentException("substitute_headers without substitute");
         }
         substituteHeaders = Set.copyOf(optedIn);
+        scope = scope == null ? RuleScope.ANY : scope;
     }
 
-    /** A rule that substitutes in the path only and keeps wildcards off public suffixes. */
+    /** A rule any app may use for any method and path, substituting in the path only, off public suffixes. */
     public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
             boolean allowPlaintext) {
-        this(host, port, headers, substitute, allowPlaintext, Set.of(), false);
+        this(host, port, headers, substitute, allowPlaintext, Set.of(), false, RuleScope.ANY);
+    }
+
+    /** A rule narrowed to {@code scope}, substituting in the path only, off public suffixes. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext, RuleScope scope) {
+        this(host, port, headers, substitute, allowPlaintext, Set.of(), false, scope);
+    }
+
+    /** A rule any app may use for any method and path. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext, Set<String> substituteHeaders, boolean allowPublicSuffix) {
+        this(host, port, headers, substitute, allowPlaintext, substituteHeaders, allowPublicSuffix, RuleScope.ANY);
     }
 
     /** Whether this rule's pattern covers the (normalized) destination. */

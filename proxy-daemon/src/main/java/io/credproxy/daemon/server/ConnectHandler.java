@@ -6,6 +6,7 @@ import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.Future;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +49,13 @@ final class ConnectHandler implements RequestSink {
     private final Exchange exchange;
     private final HostPort target;
     private final boolean intercept;
+    private final Optional<ProxyIdentity> claim;
     private final boolean keepAlive;
     private boolean bodyComplete;
     private boolean cancelled;
 
     ConnectHandler(ForwardHandler owner, ChannelHandlerContext ctx, ProxyContext proxy, ClientConnection connection,
-            Exchange exchange, boolean intercept, boolean keepAlive) {
+            Exchange exchange, boolean intercept, Optional<ProxyIdentity> claim, boolean keepAlive) {
         this.owner = owner;
         this.ctx = ctx;
         this.proxy = proxy;
@@ -60,6 +63,7 @@ final class ConnectHandler implements RequestSink {
         this.exchange = exchange;
         this.target = exchange.destination();
         this.intercept = intercept;
+        this.claim = claim;
         this.keepAlive = keepAlive;
     }
 
@@ -89,7 +93,7 @@ final class ConnectHandler implements RequestSink {
 
     private void intercept() {
         ctx.writeAndFlush(established());
-        ClientConnection tunnel = connection.intercepted(target, exchange.app());
+        ClientConnection tunnel = connection.intercepted(target, claim, exchange.target().caller());
         ChannelPipeline p = ctx.pipeline();
         p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
             tunnel.sniHost(hostname);

@@ -34,6 +34,10 @@ public final class ErrorResponses {
             response.headers().set("Proxy-Status", PROXY_NAME + "; error=" + proxyStatusError
                     + "; details=\"" + safe.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
+        if (status.code() == HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED.code()) {
+            // RFC 9110 15.5.8: a 407 says how to authenticate. The agent sends Basic base64(app:token).
+            response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"" + PROXY_NAME + "\"");
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

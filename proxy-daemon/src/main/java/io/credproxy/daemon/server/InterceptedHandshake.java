@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.identity.Caller;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.Exchange;
@@ -53,7 +54,8 @@ final class InterceptedHandshake extends ChannelInboundHandlerAdapter {
         proxy.metrics().error(ProxyError.TLS_HANDSHAKE);
         LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
                 connection.connectApp(), connection.client(), target, reason);
-        Exchange exchange = Exchange.connect(new Target(connection.connection(), connection.connectApp(), target,
+        Caller caller = connection.connectCaller() != null ? connection.connectCaller() : Caller.claimed(connection.connectApp());
+        Exchange exchange = Exchange.connect(new Target(connection.connection(), caller, target,
                 Target.Kind.CONNECT, "CONNECT", proxy.policies().current()), Exchange.Scheme.HTTPS);
         exchange.decision(Decision.ERROR);
         exchange.reason(reason);

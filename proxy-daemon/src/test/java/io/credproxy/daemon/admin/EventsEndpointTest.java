@@ -1,5 +1,6 @@
 package io.credproxy.daemon.admin;
 
+import io.credproxy.daemon.identity.Caller;
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,7 +116,7 @@ class EventsEndpointTest {
     @Test
     void eachAppIsRateLimitedTheSurplusDroppedAndSaid() {
         EventsEndpoint limited = new EventsEndpoint(received::add, UnaryOperator.identity(), Clock.fixed(Instant.ofEpochMilli(777),
-                ZoneOffset.UTC), EventsAuthorizer.ALLOW_ALL, 1, 3, new LimitMetrics(new SimpleMeterRegistry()));
+                ZoneOffset.UTC), EventAttribution.AS_CLAIMED, 1, 3, new LimitMetrics(new SimpleMeterRegistry()));
         List<AgentEvent> five = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             five.add(AgentEvent.instrumented(777, "chatty", "c" + i));
@@ -133,8 +134,10 @@ class EventsEndpointTest {
     }
 
     @Test
-    void theAuthorizerDecidesUnderWhichAppEventsAreRecordedOrRefusesTheBatch() {
-        EventsAuthorizer onlyTito = (request, app) -> app.equals("tito") ? "tito-verified" : null;
+    void theAttributionDecidesUnderWhichAppEventsAreRecordedOrRefusesTheBatch() {
+        EventAttribution onlyTito = request -> app -> app.equals("tito")
+                ? new Caller("tito-verified", "tito", 1001, true, null)
+                : new Caller(app, null, 1002, false, "this client may not post events for app " + app);
         EventsEndpoint checked = new EventsEndpoint(received::add, UnaryOperator.identity(), Clock.fixed(Instant.ofEpochMilli(777),
                 ZoneOffset.UTC), onlyTito, 10, 100, new LimitMetrics(new SimpleMeterRegistry()));
 
@@ -144,7 +147,7 @@ class EventsEndpointTest {
                 AgentEvent.instrumented(777, "tito", "okhttp"), AgentEvent.instrumented(777, "mallory", "okhttp")))));
 
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.bodyText()).isEqualTo("event 1: this client may not post events for app mallory\n");
+        assertThat(refused.bodyText()).isEqualTo("events refused: this client may not post events for app mallory\n");
         assertThat(received).extracting(AgentEvent::app).containsExactly("tito-verified");
     }
 
