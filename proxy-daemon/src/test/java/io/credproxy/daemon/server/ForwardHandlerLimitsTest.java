@@ -124,7 +124,8 @@ class ForwardHandlerLimitsTest {
         head.headers().set("Content-Length", 2);
         upstream.writeInbound(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII)));
 
-        assertThat(received(busy)).startsWith("HTTP/1.1 200 OK").contains("connection: close").endsWith("ok");
+        // The exchange carried a secret, so the body comes re-framed by the response redaction (chunked).
+        assertThat(received(busy)).startsWith("HTTP/1.1 200 OK").contains("connection: close").contains("\r\n\r\n2\r\nok\r\n");
         assertThat(busy.isOpen()).isFalse();
         sentUpstream(upstream).forEach(io.netty.util.ReferenceCountUtil::release);
     }
