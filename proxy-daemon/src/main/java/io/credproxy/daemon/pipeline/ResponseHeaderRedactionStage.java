@@ -2,8 +2,10 @@ package io.credproxy.daemon.pipeline;
 
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.protocol.report.Decision;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +15,28 @@ import java.util.Map;
  *
  * <p>An upstream that echoes a request header (a debug endpoint, an error message quoting the token)
  * must not hand the credential to the client the daemon keeps it from. Informational responses are
- * treated the same. Bodies are relayed as they are (see the README's security model).
+ * treated the same, and so are trailers (HTTP/1.1 chunked and HTTP/2 alike). Bodies are relayed as
+ * they are (see the README's security model).
  */
-public final class ResponseHeaderRedactionStage implements ResponseHeadHook {
+public final class ResponseHeaderRedactionStage implements ResponseHeadHook, ResponseContentHook {
     @Override
     public void onResponseHead(Exchange exchange, HttpResponse response) {
-        if (exchange.decision() != Decision.INJECTED) {
-            return;
+        if (exchange.decision() == Decision.INJECTED) {
+            redact(response.headers(), exchange.policy().redactor());
         }
-        Redactor redactor = exchange.policy().redactor();
-        HttpHeaders headers = response.headers();
+    }
+
+    /** Trailers are header fields too (gRPC puts its status and error message there); body bytes pass as they are. */
+    @Override
+    public HttpContent onResponseContent(Exchange exchange, HttpContent content) {
+        if (content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()
+                && exchange.decision() == Decision.INJECTED) {
+            redact(last.trailingHeaders(), exchange.policy().redactor());
+        }
+        return content;
+    }
+
+    private static void redact(HttpHeaders headers, Redactor redactor) {
         List<String> names = null;
         for (Map.Entry<String, String> e : headers) {
             if (redactor.redact(e.getValue()) != e.getValue()) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Intercept: answer {@code 200 Connection Established}, then terminate TLS with a leaf minted
  * for the CONNECT host ({@link SniHandler} records the server name the client asked for, which
- * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target. The
- * upstream connection is made per request, from the pool.
+ * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target, over
+ * HTTP/1.1 or h2 as the client chose by ALPN ({@link ClientProtocolHandler}). The upstream
+ * connection is made per request, from the pool.
  *
  * <p>Tunnel: connect to the target first, its resolved address judged by the chain's
  * {@link io.credproxy.daemon.pipeline.UpstreamAddressHook} (so a failure or a refusal can still be
@@ -93,8 +94,7 @@ final class ConnectHandler implements RequestSink {
             tunnel.sniHost(hostname);
             return proxy.serverContexts().forHost(target.host());
         }, CLIENT_HANDSHAKE_TIMEOUT_MILLIS));
-        p.addAfter("tls", "https-codec", HttpCodecs.server());
-        p.addAfter("https-codec", "https-forward", new ForwardHandler(proxy, tunnel));
+        p.addAfter("tls", "alpn", new ClientProtocolHandler(proxy, tunnel));
         switchPipeline(p);
     }
 

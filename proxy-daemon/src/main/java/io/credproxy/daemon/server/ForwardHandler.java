@@ -1,11 +1,5 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.metrics.ProxyError;
-import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.Exchange;
-import io.credproxy.daemon.pipeline.Target;
-import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.report.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -193,30 +187,10 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             if (sni.isSuccess()) {
                 connection.sniHost(sni.hostname());
             }
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (handshake.isSuccess()) {
-                context.read();
-            } else {
-                clientHandshakeFailed(handshake.cause());
-            }
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+            context.read();
         }
         context.fireUserEventTriggered(evt);
-    }
-
-    private void clientHandshakeFailed(Throwable cause) {
-        String reason = "client TLS handshake failed: " + AuditRecorder.printable(String.valueOf(
-                cause == null ? null : cause.getMessage()), 120);
-        HostPort target = connection.connectTarget();
-        proxy.metrics().error(ProxyError.TLS_HANDSHAKE);
-        LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
-                connection.connectApp(), connection.client(), target, reason);
-        Exchange exchange = Exchange.connect(new Target(connection.connection(), connection.connectApp(), target,
-                Target.Kind.CONNECT, "CONNECT", proxy.policies().current()), Exchange.Scheme.HTTPS);
-        exchange.decision(Decision.ERROR);
-        exchange.reason(reason);
-        proxy.stages().onComplete(exchange);
-        closing = true;
-        ctx.close();
     }
 
     @Override

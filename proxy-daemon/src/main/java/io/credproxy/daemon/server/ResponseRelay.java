@@ -3,7 +3,10 @@ package io.credproxy.daemon.server;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
 import io.credproxy.daemon.pipeline.StageFailure;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -95,9 +98,12 @@ final class ResponseRelay {
             return;
         }
         if (code >= 100 && code < 200) {
-            // 100 Continue, 103 Early Hints: pass on, then wait for the final response.
+            // 100 Continue, 103 Early Hints: pass on (whole: an h2 client gets it as one HEADERS
+            // frame that does not end the stream), then wait for the final response.
             informational = true;
-            client.write(response);
+            ReferenceCountUtil.release(response);
+            client.writeAndFlush(new DefaultFullHttpResponse(response.protocolVersion(), response.status(),
+                    Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
             ex.upstream.read();
             return;
         }
@@ -123,7 +129,7 @@ final class ResponseRelay {
         }
         boolean last = content instanceof LastHttpContent;
         if (informational) {
-            client.writeAndFlush(content);
+            content.release(); // an informational response has no body; its head went out whole
             if (last) {
                 informational = false;
                 if (ex.bodyComplete) {

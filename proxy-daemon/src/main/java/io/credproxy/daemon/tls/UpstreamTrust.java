@@ -38,7 +38,7 @@ public final class UpstreamTrust {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trustStore(extraCaFiles));
-            return TlsEngines.http11(SslContextBuilder.forClient())
+            return TlsEngines.http(SslContextBuilder.forClient())
                     .trustManager(tmf)
                     .endpointIdentificationAlgorithm("HTTPS")
                     .build();
