@@ -27,6 +27,7 @@ final class ClientStreamInitializer extends ChannelInitializer<Http2StreamChanne
     protected void initChannel(Http2StreamChannel ch) {
         ch.config().setAutoRead(false);
         ch.pipeline()
+                .addLast("h2-reset", new StreamResetOnClose())
                 .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast("h2-split", new FullMessageSplitter())
                 .addLast("h2-stall", new StreamStallTimeout())

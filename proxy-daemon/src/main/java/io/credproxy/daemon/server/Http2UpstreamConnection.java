@@ -92,6 +92,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(Http2StreamChannel ch) {
                         ch.pipeline()
+                                .addLast("h2-reset", new StreamResetOnClose())
                                 .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(false))
                                 .addLast("h2-split", new FullMessageSplitter())
                                 .addLast("h2-stall", new StreamStallTimeout())

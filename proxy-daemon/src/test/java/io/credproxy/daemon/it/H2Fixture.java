@@ -122,6 +122,11 @@ final class H2Fixture implements AutoCloseable {
         return RawH2Client.open(proxyPort(), app, host + ":443", sni, trustDaemon(), Set.of(neverIndexed));
     }
 
+    /** A raw h2 client whose socket buffers almost nothing: a client that does not read backs up the daemon's writes at once. */
+    RawH2Client rawNotReading(String app, String host) throws Exception {
+        return RawH2Client.open(proxyPort(), app, host + ":443", host, trustDaemon(), Set.of(), 4096);
+    }
+
     HttpClient jdkClient(HttpClient.Version version) throws Exception {
         return HttpClient.newBuilder()
                 .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort())))

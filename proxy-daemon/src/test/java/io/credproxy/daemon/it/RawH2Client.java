@@ -71,7 +71,17 @@ final class RawH2Client implements AutoCloseable {
     /** CONNECTs to {@code authority} as {@code app}, then TLS with server name {@code sni} and ALPN h2; sends the preface and SETTINGS. */
     static RawH2Client open(int proxyPort, String app, String authority, String sni, SSLContext trust, Set<String> neverIndexed)
             throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxyPort);
+        return open(proxyPort, app, authority, sni, trust, neverIndexed, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer in bytes ({@code 0}: the system's), small for a client that never reads */
+    static RawH2Client open(int proxyPort, String app, String authority, String sni, SSLContext trust, Set<String> neverIndexed,
+            int receiveBuffer) throws IOException {
+        Socket plain = new Socket();
+        if (receiveBuffer > 0) {
+            plain.setReceiveBufferSize(receiveBuffer);
+        }
+        plain.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxyPort));
         plain.setSoTimeout(15_000);
         String identity = app == null ? "" : "Proxy-Authorization: " + new ProxyIdentity(app, "").toHeaderValue() + "\r\n";
         plain.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + identity + "\r\n")
@@ -137,8 +147,17 @@ final class RawH2Client implements AutoCloseable {
         }
     }
 
+    /** A header block in a HEADERS frame and, past the default maximum frame size, CONTINUATION frames. */
     void headers(int stream, Http2Headers headers, boolean endStream) throws IOException, Http2Exception {
-        frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), stream, encode(stream, headers));
+        byte[] block = encode(stream, headers);
+        int max = 16_384;
+        int first = Math.min(block.length, max);
+        frame(HEADERS, (first == block.length ? END_HEADERS : 0) | (endStream ? END_STREAM : 0), stream,
+                java.util.Arrays.copyOfRange(block, 0, first));
+        for (int at = first; at < block.length; at += max) {
+            int end = Math.min(block.length, at + max);
+            frame(CONTINUATION, end == block.length ? END_HEADERS : 0, stream, java.util.Arrays.copyOfRange(block, at, end));
+        }
     }
 
     void data(int stream, byte[] bytes, boolean endStream) throws IOException {
@@ -177,7 +196,11 @@ final class RawH2Client implements AutoCloseable {
         }
         Frame frame = new Frame(type, header[4] & 0xff, stream, payload, decoded);
         if (frame.type() == SETTINGS && (frame.flags() & ACK) == 0) {
-            frame(SETTINGS, ACK, 0, new byte[0]);
+            try {
+                frame(SETTINGS, ACK, 0, new byte[0]);
+            } catch (IOException e) {
+                // the daemon closed: the caller finds out on the next read
+            }
         }
         return frame;
     }
@@ -247,7 +270,11 @@ final class RawH2Client implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        socket.close();
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the daemon closed first (close_notify finds a broken pipe): nothing left to close
+        }
     }
 }
