@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -56,11 +57,20 @@ final class H2Fixture implements AutoCloseable {
     final Path daemonCaPem;
     final Daemon daemon;
 
-    /** @param extraHosts {@code host -> 127.0.0.1:port} of more upstreams, each with the EXTRA_KEY rule */
-    H2Fixture(Path dir, Map<String, String> extraHosts, Map<String, String> extraTunnels) throws Exception {
+    H2Fixture(Path dir) throws Exception {
+        this(dir, fixture -> Map.of());
+    }
+
+    /**
+     * @param extraHostsFor given this fixture (its PKI and secrets made), {@code host -> 127.0.0.1:port} of more upstreams; each
+     *     gets a rule setting {@code X-Goog-Api-Key: ${EXTRA_KEY}}, except names starting with
+     *     {@code opaque}, which get none (opaque tunnels)
+     */
+    H2Fixture(Path dir, Function<H2Fixture, Map<String, String>> extraHostsFor) throws Exception {
         this.dir = dir;
         this.outDir = Files.createDirectories(dir.resolve("out"));
         pki = TestPki.create("h2 upstream test CA", NAMES);
+        Map<String, String> extraHosts = extraHostsFor.apply(this);
         h2 = RecordingH2Upstream.start(pki);
         limited = RecordingH2Upstream.start(pki, false, 2);
         h1 = RecordingUpstream.https(pki);
@@ -72,7 +82,6 @@ final class H2Fixture implements AutoCloseable {
         resolve.put(H1, h1.address());
         resolve.put(OPAQUE, h2.address());
         resolve.putAll(extraHosts);
-        resolve.putAll(extraTunnels);
         StringBuilder yaml = new StringBuilder()
                 .append("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\n")
                 .append("secrets: ").append(secretsFile).append('\n')
@@ -85,7 +94,7 @@ final class H2Fixture implements AutoCloseable {
         for (String host : List.of(H2, LIMITED, H1)) {
             yaml.append("  - host: ").append(host).append("\n    headers: {Authorization: \"Bearer ${H2_TOKEN}\"}\n");
         }
-        for (String host : extraHosts.keySet()) {
+        for (String host : extraHosts.keySet().stream().filter(h -> !h.startsWith("opaque")).toList()) {
             yaml.append("  - host: ").append(host).append("\n    headers: {X-Goog-Api-Key: \"${EXTRA_KEY}\"}\n");
         }
         Path config = Files.writeString(dir.resolve("credproxy.yaml"), yaml);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +37,7 @@ class Http2AbuseIT {
     static void start() throws Exception {
         // A short stall timeout for the flow-control test; read per stream, so set before any traffic.
         System.setProperty("credproxy.h2.stall_timeout_ms", "1500");
-        fx = new H2Fixture(dir, Map.of(), Map.of());
+        fx = new H2Fixture(dir);
     }
 
     @AfterAll

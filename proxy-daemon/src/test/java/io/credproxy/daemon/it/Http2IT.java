@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +40,7 @@ class Http2IT {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new H2Fixture(dir, Map.of(), Map.of());
+        fx = new H2Fixture(dir);
     }
 
     @AfterAll
