@@ -73,6 +73,7 @@ final class RequestStarter {
         boolean intercepted = connection.isIntercepted();
         HostPort destination = route.destination();
         boolean clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        boolean webSocket = intercepted && WebSocketUpgrade.isRequested(request);
         HopByHopHeaders.strip(request.headers());
         request.setUri(route.target().pathAndQuery());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -84,6 +85,9 @@ final class RequestStarter {
                 intercepted ? Target.Kind.INTERCEPTED : Target.Kind.HTTP, request.method().name(), proxy.policies().current());
         Exchange exchange = new Exchange(target, route.scheme(), connection.sniHost(), request, route.target().path(),
                 intercepted ? route.target().authority() : null);
+        if (webSocket) {
+            WebSocketUpgrade.keepHandshake(exchange, request);
+        }
         if (!intercepted) {
             TargetDecision decision = proxy.stages().onTarget(target);
             if (decision.action() == TargetDecision.Action.REFUSE) {

@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * way to the client, through the chain's response hooks, framed for the client by
  * {@link ResponseFraming}, read from the upstream only as fast as the client takes it.
  *
- * <p>Informational responses (100, 103) pass on before the final one; 101 is refused (the daemon
- * relays no other protocol yet). A response stage that fails before anything was sent becomes a
- * 502; once the head is out, the client connection is closed instead, so bytes a stage did not
- * process are never sent.
+ * <p>Informational responses (100, 103) pass on before the final one; 101 is refused unless it
+ * accepts the exchange's WebSocket handshake, which turns the exchange into a
+ * {@link WebSocketRelay}. A response stage that fails before anything was sent becomes a 502; once
+ * the head is out, the client connection is closed instead, so bytes a stage did not process are
+ * never sent.
  */
 final class ResponseRelay {
     private final ForwardedExchange ex;
@@ -83,9 +84,11 @@ final class ResponseRelay {
         }
         cancelTimeout();
         int code = response.status().code();
-        if (code == 101) {
+        boolean webSocket = code == 101 && WebSocketUpgrade.requested(exchange) && WebSocketUpgrade.accepted(response);
+        if (code == 101 && !webSocket) {
+            ReferenceCountUtil.release(response);
             ex.fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
-                    "upstream switched protocols, which the daemon does not relay"));
+                    "upstream switched protocols, which the daemon relays only for a WebSocket handshake"));
             return;
         }
         boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -95,6 +98,10 @@ final class ResponseRelay {
         } catch (StageFailure e) {
             ReferenceCountUtil.release(response);
             ex.stageFailed();
+            return;
+        }
+        if (webSocket) {
+            upgraded(response);
             return;
         }
         if (code >= 100 && code < 200) {
@@ -175,6 +182,18 @@ final class ResponseRelay {
         } else {
             client.flush();
         }
+    }
+
+    /** The upstream accepted the WebSocket handshake: answer the client, then both connections become the relay. */
+    private void upgraded(HttpResponse response) {
+        WebSocketUpgrade.restore(response.headers());
+        started = true;
+        complete = true;
+        ex.finished = true;
+        exchange.status(101);
+        UpstreamHandler.of(ex.upstream).detach();
+        client.writeAndFlush(response);
+        WebSocketRelay.start(ex.owner(), client.channel(), ex.upstream, exchange, proxy);
     }
 
     /** The upstream has {@code upstream.response_timeout_ms} from the request's end to its response head (504). */

@@ -3,6 +3,7 @@ package io.credproxy.daemon.server;
 import io.credproxy.daemon.config.UpstreamConfig;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.StageResult;
+import io.credproxy.daemon.tls.UpstreamTls;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -55,14 +56,14 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     private static final AttributeKey<Boolean> POOLED = AttributeKey.valueOf("credproxy.pooled");
 
     private final UpstreamConfig config;
-    private final SslContext tls;
+    private final UpstreamTls tls;
     private final Class<? extends SocketChannel> channelType;
     private final HostResolver resolver = new HostResolver(4);
     private final UpstreamPool pool = new UpstreamPool(MAX_IDLE_PER_KEY);
     private final Http2UpstreamPool http2 = new Http2UpstreamPool();
     private final ProxyMetrics metrics;
 
-    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
+    public UpstreamConnector(UpstreamConfig config, UpstreamTls tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
         this.config = config;
         this.tls = tls;
         this.channelType = channelType;
@@ -88,7 +89,12 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                 return later;
             }
         }
-        return connectNew(key, loop, check);
+        return connectNew(key, loop, check, tls.negotiated());
+    }
+
+    @Override
+    public Future<Channel> acquireHttp11(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check) {
+        return connectNew(key, loop, check, key.tls() ? tls.http11() : null);
     }
 
     /** A stream on an h2 connection with room, or an idle pooled HTTP/1.1 connection; {@code null}: none. */
@@ -114,7 +120,7 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
         return loop.newSucceededFuture(pooled);
     }
 
-    private Future<Channel> connectNew(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check) {
+    private Future<Channel> connectNew(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check, SslContext context) {
         Promise<Channel> ready = loop.newPromise();
         Promise<Channel> connected = loop.newPromise();
         connected.addListener((Future<Channel> f) -> {
@@ -124,7 +130,7 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                 ready.trySuccess(f.getNow());
             }
         });
-        connect(key.destination(), loop, new UpstreamInitializer(key, ready, tls, config.connectTimeoutMillis(), pool), connected, check);
+        connect(key.destination(), loop, new UpstreamInitializer(key, ready, context, config.connectTimeoutMillis(), pool), connected, check);
         Promise<Channel> usable = loop.newPromise();
         ready.addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
@@ -133,7 +139,7 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
             }
             Http2UpstreamConnection h2 = Http2UpstreamConnection.of(f.getNow());
             if (h2 == null) {
-                if (key.tls()) {
+                if (key.tls() && context == tls.negotiated()) {
                     http2.markHttp1(key);
                 }
                 usable.trySuccess(f.getNow());
@@ -142,7 +148,7 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
             http2.add(key, h2);
             cascade(h2.openStream(false), usable);
         });
-        if (key.tls() && !http2.knownHttp1(key)) {
+        if (key.tls() && context == tls.negotiated() && !http2.knownHttp1(key)) {
             http2.connecting(key, ready);
         }
         return usable;

@@ -45,22 +45,29 @@ public final class TlsEngines {
 
     /**
      * Applies what both sides of the daemon's TLS share: this engine, TLS 1.3 and 1.2 only, and
-     * ALPN offering {@code h2} then {@code http/1.1}: the daemon speaks both on both sides, and a
-     * peer that knows neither (or no ALPN) gets HTTP/1.1.
-     *
-     * <p>The TLS 1.2 cipher suites are HTTP/2's (RFC 9113 9.2.2: ECDHE with an AEAD cipher), the
-     * ones Netty lists in {@link Http2SecurityUtil#CIPHERS}, so that a client or upstream that
-     * picks h2 never meets a suite it must refuse with INADEQUATE_SECURITY. TLS 1.3 suites are all
-     * AEAD and stay as the engine has them.
+     * ALPN offering {@code protocols} in that order (a peer that knows none of them, or no ALPN,
+     * gets HTTP/1.1).
      */
-    static SslContextBuilder http(SslContextBuilder builder) {
+    static SslContextBuilder http(SslContextBuilder builder, String... protocols) {
         return builder.sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(
                         ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+                        protocols));
+    }
+
+    /**
+     * The server side of intercepted connections: {@code h2} and {@code http/1.1}, and for TLS 1.2
+     * HTTP/2's cipher suites only (RFC 9113 9.2.2: ECDHE with an AEAD cipher, Netty's
+     * {@link Http2SecurityUtil#CIPHERS}), so that a client that picks h2 never meets a suite it must
+     * refuse with INADEQUATE_SECURITY. TLS 1.3 suites are all AEAD and stay as the engine has them.
+     * (Upstream connections keep the engine's suites: a TLS 1.2 server with other suites is still
+     * reached, over HTTP/1.1 if it must.)
+     */
+    static SslContextBuilder interceptingServer(SslContextBuilder builder) {
+        return http(builder, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
     }
 }
