@@ -123,6 +123,8 @@ class GrpcIT {
 
     @Test
     void pythonGrpcThroughHttpsProxyUnaryAndServerStreaming() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("/usr/bin/python3", "-c", "import grpc").start().waitFor() == 0,
+                "Debian's python3-grpcio is not installed (.ci/run installs it): skipping the Python client");
         Python unary = python("Unary", "hi");
         Python stream = python("Stream", "wave");
 
