@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -183,11 +182,8 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof SniCompletionEvent sni) {
-            if (sni.isSuccess()) {
-                connection.sniHost(sni.hostname());
-            }
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+        // The handshake of an intercepted tunnel is done and this handler was just installed for HTTP/1.1.
+        if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
             context.read();
         }
         context.fireUserEventTriggered(evt);

@@ -36,6 +36,14 @@ final class Http2Codecs {
     static final int RST_WINDOW_SECONDS = 30;
     static final int MAX_QUEUED_CONTROL_FRAMES = 1000;
     static final int MAX_EMPTY_DATA_FRAMES = 2;
+    /**
+     * Upstream h2: each stream may have 256 KiB in flight, all streams together 1 MiB (the
+     * connection window). Netty's default 64 KiB would cap a download at 64 KiB per round trip (0.6
+     * MiB/s at 100 ms); the connection window also bounds what the daemon holds for clients that read
+     * slowly, since a stream's data is acknowledged only as its client takes it.
+     */
+    static final int UPSTREAM_STREAM_WINDOW = 256 * 1024;
+    static final int UPSTREAM_CONNECTION_WINDOW = 1024 * 1024;
 
     private Http2Codecs() {}
 
@@ -49,12 +57,15 @@ final class Http2Codecs {
 
     /**
      * The codec of an upstream connection that chose h2: no server push (nothing could take it),
-     * response headers up to {@link HttpCodecs#MAX_RESPONSE_HEADERS} like HTTP/1.1 responses.
+     * response headers up to {@link HttpCodecs#MAX_RESPONSE_HEADERS} like HTTP/1.1 responses, larger
+     * windows ({@link #UPSTREAM_STREAM_WINDOW}; the connection's is opened in
+     * {@link Http2UpstreamConnection}).
      */
     static Http2FrameCodec client() {
         return limited(Http2FrameCodecBuilder.forClient()
                 .initialSettings(Http2Settings.defaultSettings()
                         .pushEnabled(false)
+                        .initialWindowSize(UPSTREAM_STREAM_WINDOW)
                         .maxHeaderListSize(HttpCodecs.MAX_RESPONSE_HEADERS)));
     }
 

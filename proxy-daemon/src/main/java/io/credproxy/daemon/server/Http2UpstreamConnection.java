@@ -6,6 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -117,8 +120,11 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) throws Http2Exception {
         channel = ctx.channel();
+        Http2Connection connection = codec.connection();
+        connection.local().flowController().incrementWindowSize(connection.connectionStream(),
+                Http2Codecs.UPSTREAM_CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
         ctx.executor().schedule(() -> {
             if (ready.tryFailure(new Http2SettingsTimeoutException(settingsTimeoutMillis))) {
                 ctx.close();

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,8 @@ final class RequestStarter {
         boolean intercepted = connection.isIntercepted();
         HostPort destination = route.destination();
         boolean clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        boolean webSocket = intercepted && WebSocketUpgrade.isRequested(request);
+        // A WebSocket handshake takes over its HTTP/1.1 connection; an h2 stream has none to give (RFC 8441 is not offered).
+        boolean webSocket = intercepted && !(ctx.channel() instanceof Http2StreamChannel) && WebSocketUpgrade.isRequested(request);
         HopByHopHeaders.strip(request.headers());
         request.setUri(route.target().pathAndQuery());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
