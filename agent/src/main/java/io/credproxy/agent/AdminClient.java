@@ -4,9 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -25,14 +25,14 @@ final class AdminClient {
     /** At most this much of an answer is read. */
     static final int MAX_RESPONSE = 64 * 1024;
 
-    private final InetSocketAddress admin;
+    private final DaemonAddress admin;
     private final int timeoutMillis;
 
     /**
-     * @param admin the daemon's admin address, resolved
+     * @param admin the daemon's admin address
      * @param timeoutMillis for the connect, and for each read
      */
-    AdminClient(InetSocketAddress admin, int timeoutMillis) {
+    AdminClient(DaemonAddress admin, int timeoutMillis) {
         this.admin = admin;
         this.timeoutMillis = timeoutMillis;
     }
@@ -64,7 +64,7 @@ final class AdminClient {
 
     private Response exchange(String method, String path, String contentType, byte[] body) throws IOException {
         try (Socket socket = new Socket(Proxy.NO_PROXY)) {
-            socket.connect(admin, timeoutMillis);
+            socket.connect(admin.socketAddress(), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             StringBuilder head = new StringBuilder(128).append(method).append(' ').append(path).append(" HTTP/1.0\r\n")
                     .append("Host: ").append(hostPort()).append("\r\n")
@@ -152,8 +152,7 @@ final class AdminClient {
 
     /** {@code host:port} of the admin address, for the Host header and messages. */
     String hostPort() {
-        String host = admin.getAddress() != null ? admin.getAddress().getHostAddress() : admin.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + admin.getPort();
+        return admin.toString();
     }
 
     private static String printable(String text) {

@@ -11,7 +11,7 @@ final class AdminEventTransport implements EventTransport {
 
     private final AdminClient admin;
 
-    AdminEventTransport(java.net.InetSocketAddress admin) {
+    AdminEventTransport(io.credproxy.agent.bootstrap.DaemonAddress admin) {
         this.admin = new AdminClient(admin, TIMEOUT_MILLIS);
     }
 

@@ -2,7 +2,9 @@ package io.credproxy.agent;
 
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.CaTrust;
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import io.credproxy.agent.bootstrap.EgressPolicy;
+import io.credproxy.agent.bootstrap.SelectorForcing;
 import io.credproxy.agent.events.EventSender;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.wire.ProxyIdentity;
@@ -11,13 +13,16 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * Starts the agent: bootstrap helpers, options, policy, CA, events, then the hooks, in that order.
+ * Starts the agent: bootstrap helpers, options, policy, CA source, events, then the hooks, in that
+ * order.
  *
  * <p>The order matters. The bootstrap classes go first, before any class of their package is loaded;
- * the policy is in place before the first hook can run; the hooks come last, and the event sender's
- * thread starts only once they stand (an attach that fails reports nothing). Everything that can wait
- * waits: the CA is parsed at the first TLS handshake that needs it, and client classes are woven when
- * the application loads them. {@code -Dcredproxy.agent.timing=true} prints how long each step took.
+ * the policy and the CA source are in place before the first hook can run; the hooks come last, and the
+ * event sender's thread starts only once they stand (an attach that fails reports nothing). Nothing
+ * before the hooks opens a socket or starts a thread, so no class the fence needs is loaded behind the
+ * transformer's back. Everything that can wait waits: the CA is fetched (or read) and parsed at the
+ * first TLS handshake that needs it, and client classes are woven when the application loads them.
+ * {@code -Dcredproxy.agent.timing=true} prints how long each step took.
  */
 final class AgentStartup {
     private static final String CONTEXT_CLASS = "io.credproxy.agent.bootstrap.AgentContext";
@@ -25,10 +30,13 @@ final class AgentStartup {
     private AgentStartup() {}
 
     /**
+     * @param atLaunch {@code premain} (the socket fence is woven as its classes load) rather than an attach
+     *     (they are loaded and woven now)
      * @return {@code false} when an agent was already active in this JVM (nothing was done)
      * @throws AgentConfigException for a bad option
      */
-    static boolean start(String agentArgs, Instrumentation instrumentation, Map<String, String> env) throws Exception {
+    static boolean start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, boolean atLaunch)
+            throws Exception {
         StartupTimer timer = StartupTimer.fromSystemProperty();
         if (alreadyActive()) {
             return false;
@@ -39,7 +47,7 @@ final class AgentStartup {
                     + " instead of the bootstrap loader");
         }
         timer.mark("bootstrap-helpers");
-        AfterBootstrap.start(agentArgs, instrumentation, env, timer);
+        AfterBootstrap.start(agentArgs, instrumentation, env, atLaunch, timer);
         return true;
     }
 
@@ -53,11 +61,12 @@ final class AgentStartup {
     private static final class AfterBootstrap {
         private AfterBootstrap() {}
 
-        static void start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, StartupTimer timer)
-                throws Exception {
+        static void start(String agentArgs, Instrumentation instrumentation, Map<String, String> env, boolean atLaunch,
+                StartupTimer timer) throws Exception {
+            SelectorForcing.defineWith(BootstrapHelpers.deferredDefiner());
             AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
-            InetSocketAddress proxy = resolve("proxy", config.proxy());
-            InetSocketAddress admin = resolve("admin", config.admin());
+            DaemonAddress proxy = address("proxy", config.proxy());
+            DaemonAddress admin = address("admin", config.admin());
             EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
                     new ProxyIdentity(config.app(), "").toHeaderValue());
             timer.mark("options");
@@ -67,8 +76,7 @@ final class AgentStartup {
             EventSender events = new EventSender(config.app(), new AdminEventTransport(admin));
             AgentContext.install(policy, events);
             CaTrust.install(ca);
-            Installer.install(instrumentation, events);
-            timer.mark("hooks");
+            Installer.install(instrumentation, events, atLaunch, timer);
             events.start();
             timer.mark("events");
             timer.print();
@@ -88,11 +96,19 @@ final class AgentStartup {
         }
     }
 
-    private static InetSocketAddress resolve(String key, HostPort address) throws AgentConfigException {
+    /**
+     * The daemon's address for option {@code key}: an IP literal as it is (made an address when first
+     * used), a name resolved now, so that one that does not resolve refuses the start.
+     */
+    private static DaemonAddress address(String key, HostPort address) throws AgentConfigException {
+        DaemonAddress literal = DaemonAddress.literal(address.host(), address.port());
+        if (literal != null) {
+            return literal;
+        }
         InetSocketAddress resolved = new InetSocketAddress(address.host(), address.port());
         if (resolved.isUnresolved()) {
             throw new AgentConfigException(key + "=" + address + ": cannot resolve " + address.host());
         }
-        return resolved;
+        return DaemonAddress.resolved(resolved);
     }
 }

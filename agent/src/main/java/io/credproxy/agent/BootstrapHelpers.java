@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -34,10 +35,15 @@ import jdk.internal.access.SharedSecrets;
  *
  * <p>Only this package goes there: ASM and the rest of the agent stay in the application loader, out
  * of sight of other code. This must run before anything loads a class of the package, or the
- * application loader would define it a second time.
+ * application loader would define it a second time. One class waits: {@code ForcedProxySelector},
+ * defined when first needed ({@link #deferredDefiner()}; see {@code SelectorForcing} for why).
  */
 final class BootstrapHelpers {
     static final String PACKAGE_PATH = "io/credproxy/agent/bootstrap/";
+    /** Defined when first needed: defining it loads {@code java.net.ProxySelector}, which must then be woven. */
+    static final String DEFERRED = "io.credproxy.agent.bootstrap.ForcedProxySelector";
+
+    private static volatile ClassFile deferred;
 
     private BootstrapHelpers() {}
 
@@ -48,6 +54,42 @@ final class BootstrapHelpers {
         }
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.access",
                 Set.of(BootstrapHelpers.class.getModule())), Map.of(), Set.of(), Map.of());
+        List<ClassFile> now = new ArrayList<>(classes.size());
+        for (ClassFile file : classes) {
+            if (file.name.equals(DEFERRED)) {
+                deferred = file;
+            } else {
+                now.add(file);
+            }
+        }
+        if (deferred == null) {
+            throw new IOException("no " + DEFERRED + " in the agent jar");
+        }
+        define(now);
+    }
+
+    /** What defines the deferred class in the bootstrap loader, once, when asked ({@code SelectorForcing}). */
+    static Supplier<Object> deferredDefiner() {
+        // An anonymous class, not a lambda: this runs in premain, where the first lambda costs start-up time.
+        return new Supplier<Object>() {
+            @Override
+            public Object get() {
+                ClassFile file = deferred;
+                if (file != null) {
+                    try {
+                        define(List.of(file));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                    deferred = null;
+                }
+                return null;
+            }
+        };
+    }
+
+    /** Defines {@code classes} in the bootstrap loader, each after its supertypes. */
+    private static void define(List<ClassFile> classes) throws IOException {
         // A direct call, compiled with the package exported: reflection would cost more than the definitions.
         JavaLangAccess access = SharedSecrets.getJavaLangAccess();
         // A class can only be defined after its supertypes: retry what failed until nothing moves.

@@ -1,9 +1,9 @@
 package io.credproxy.agent;
 
+import io.credproxy.agent.bootstrap.DaemonAddress;
 import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -22,10 +22,13 @@ import java.util.function.Supplier;
  * <p>Kept off the application's start-up path: a {@code ca=} file is read and checked for a PEM
  * certificate at start (a bad file is a bad option: exit 2), but parsed into an
  * {@link X509Certificate} only when a TLS handshake first needs it, since the JDK's certificate
- * machinery costs tens of milliseconds to load. Without {@code ca=} the fetch starts in the background
- * at start-up; the first handshake that needs the CA waits for it (a few seconds at most). If the
- * daemon is down, the answer is "none" and the fetch is tried again, at most every few seconds, when
- * a handshake next needs it: until then intercepted TLS fails, which is failing closed.
+ * machinery costs tens of milliseconds to load. Without {@code ca=} the certificate is fetched when a
+ * handshake first needs it (the daemon's chain was rejected by the default trust), on a thread of its
+ * own that the handshake waits for (a few seconds at most). Not at start-up: a fetch running there
+ * would load socket classes while the agent installs the transformer that must weave them, and most
+ * JVMs never need it before their first TLS connection anyway. If the daemon is down, the answer is
+ * "none" and the fetch is tried again, at most every few seconds, when a handshake next needs it:
+ * until then intercepted TLS fails, which is failing closed.
  */
 final class CaCertificateSource implements Supplier<X509Certificate> {
     private static final int TIMEOUT_MILLIS = 3_000;
@@ -38,8 +41,8 @@ final class CaCertificateSource implements Supplier<X509Certificate> {
     private volatile byte[] pem;
     private volatile X509Certificate certificate;
     private byte[] refused; // the PEM that did not parse, so that it is reported once
-    private volatile FutureTask<byte[]> pending;
-    private volatile long lastAttempt;
+    private FutureTask<byte[]> pending; // guarded by this
+    private long lastAttempt; // guarded by this
 
     private CaCertificateSource(String origin, AdminClient admin, byte[] pem) {
         this.origin = origin;
@@ -62,12 +65,10 @@ final class CaCertificateSource implements Supplier<X509Certificate> {
         }
     }
 
-    /** The CA from the daemon's admin port, fetched in the background from now on. */
-    static CaCertificateSource fromAdmin(InetSocketAddress admin) {
+    /** The CA from the daemon's admin port, fetched when first needed. */
+    static CaCertificateSource fromAdmin(DaemonAddress admin) {
         AdminClient client = new AdminClient(admin, TIMEOUT_MILLIS);
-        CaCertificateSource source = new CaCertificateSource("http://" + client.hostPort() + "/ca.pem", client, null);
-        source.startFetch();
-        return source;
+        return new CaCertificateSource("http://" + client.hostPort() + "/ca.pem", client, null);
     }
 
     @Override
@@ -98,10 +99,7 @@ final class CaCertificateSource implements Supplier<X509Certificate> {
     }
 
     private byte[] awaitFetch() {
-        FutureTask<byte[]> fetch = pending;
-        if (fetch == null || fetch.isDone() && System.nanoTime() - lastAttempt > RETRY_NANOS) {
-            fetch = startFetch();
-        }
+        FutureTask<byte[]> fetch = currentFetch();
         try {
             return fetch.get(TIMEOUT_MILLIS * 2L, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -109,9 +107,13 @@ final class CaCertificateSource implements Supplier<X509Certificate> {
         }
     }
 
-    private synchronized FutureTask<byte[]> startFetch() {
-        // Anonymous classes, not lambdas: this runs in premain, where the first lambda costs start-up time.
-        FutureTask<byte[]> fetch = new FutureTask<>(new Callable<byte[]>() {
+    /** The fetch under way, or a new one when there is none yet or the last failed long enough ago. */
+    private synchronized FutureTask<byte[]> currentFetch() {
+        FutureTask<byte[]> fetch = pending;
+        if (fetch != null && !(fetch.isDone() && System.nanoTime() - lastAttempt > RETRY_NANOS)) {
+            return fetch;
+        }
+        fetch = new FutureTask<>(new Callable<byte[]>() {
             @Override
             public byte[] call() {
                 try {

@@ -19,27 +19,35 @@ public final class CredproxyAgent {
     private CredproxyAgent() {}
 
     public static void premain(String args, Instrumentation instrumentation) {
-        String refusal = start(args, instrumentation);
+        String refusal = start(args, instrumentation, true);
         if (refusal != null) {
-            System.err.println(refusal);
-            System.err.flush();
-            // halt, not exit: no application code (shutdown hooks) runs in a JVM the agent could not protect.
-            Runtime.getRuntime().halt(EXIT_REFUSED);
+            refuse(refusal);
         }
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
-        String refusal = start(args, instrumentation);
+        String refusal = start(args, instrumentation, false);
         if (refusal != null) {
             System.err.println(refusal);
             throw new IllegalStateException(refusal);
         }
     }
 
+    /**
+     * Prints {@code refusal} and stops the JVM with {@link #EXIT_REFUSED}: at {@code premain}, or when a
+     * socket fence class the JVM loads later cannot be woven (before that class exists).
+     */
+    static void refuse(String refusal) {
+        System.err.println(refusal);
+        System.err.flush();
+        // halt, not exit: no application code (shutdown hooks) runs in a JVM the agent could not protect.
+        Runtime.getRuntime().halt(EXIT_REFUSED);
+    }
+
     /** Starts the agent; the one-line refusal, or {@code null} when it runs (or already ran). */
-    private static String start(String args, Instrumentation instrumentation) {
+    private static String start(String args, Instrumentation instrumentation, boolean atLaunch) {
         try {
-            AgentStartup.start(args, instrumentation, System.getenv());
+            AgentStartup.start(args, instrumentation, System.getenv(), atLaunch);
             return null;
         } catch (AgentConfigException e) {
             return "credproxy: bad agent option: " + e.getMessage();

@@ -3,7 +3,8 @@ package io.credproxy.agent;
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
-import io.credproxy.agent.instrumentation.apache5.ApacheHttpClient5Instrumentation;
+import io.credproxy.agent.instrumentation.apache5.ApacheAsyncInstrumentation;
+import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
 import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.credproxy.agent.instrumentation.proxyselector.ProxySelectorInstrumentation;
@@ -25,11 +26,18 @@ import java.util.Set;
  * Weaves every instrumentation into the JVM: the one list of what the agent changes.
  *
  * <p>One {@link HookTransformer} weaves each target type as it is loaded; the targets already loaded
- * (rarely any at {@code premain}, many at a runtime attach) are retransformed. The hooks insert calls
+ * (a few at {@code premain}, many at a runtime attach) are retransformed. The hooks insert calls
  * only, no new fields or methods, which retransformation forbids. The raw-socket fence is
- * {@linkplain MethodHook#required() required}: its classes are loaded right away and, if one could
- * not be woven, installation fails and the agent stops the JVM rather than let it run unprotected.
- * Everything else is woven when (if ever) the application loads it.
+ * {@linkplain MethodHook#required() required}: at {@code premain} each fence class is woven when it
+ * loads (a JVM that never opens a socket never pays for it), and one that cannot be woven stops the
+ * JVM there, before the class exists; one loaded already is retransformed, and checked, right away.
+ * At an attach the fence classes are loaded and woven at once. Everything else is woven when (if
+ * ever) the application loads it.
+ *
+ * <p>No start-up race: a class another thread loads while the transformer is being added can be
+ * defined without passing through it and yet be missing from the list of loaded classes read just
+ * after. So the loaded classes are read a second time, every target the transformer has not seen is
+ * retransformed, and only then is the fence checked.
  */
 public final class Installer {
     private Installer() {}
@@ -44,48 +52,73 @@ public final class Installer {
                 new UrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
                 new OkHttpInstrumentation(),
-                new ApacheHttpClient5Instrumentation());
+                new ApacheClassicInstrumentation(),
+                new ApacheAsyncInstrumentation());
     }
 
     /**
      * Weaves everything into {@code instrumentation}'s JVM.
      *
+     * @param atLaunch at {@code premain}: a fence class not loaded yet is woven when it loads, and if it
+     *     cannot be, the JVM stops there with status 2 (before that class exists, so before any socket);
+     *     at an attach the fence classes are loaded and woven now, and the attach fails if one cannot be
      * @throws IllegalStateException when a required hook could not be woven
-     * @throws ClassNotFoundException when a fence class does not exist in this JVM
+     * @throws ClassNotFoundException when a fence class does not exist in this JVM (at an attach)
      */
-    static HookTransformer install(Instrumentation instrumentation, AgentEvents events) throws ClassNotFoundException {
+    static HookTransformer install(Instrumentation instrumentation, AgentEvents events, boolean atLaunch, StartupTimer timer)
+            throws ClassNotFoundException {
         openJdkModules(instrumentation);
+        timer.mark("modules");
         Map<String, List<MethodHook>> hooksByClient = new LinkedHashMap<>();
         for (ClientInstrumentation client : instrumentations()) {
             hooksByClient.put(client.client(), client.hooks());
         }
         HookTransformer transformer = new HookTransformer(hooksByClient, events);
+        if (atLaunch) {
+            transformer.whenRequiredHookFails(new HookTransformer.RequiredHookFailed() {
+                @Override
+                public void failed(String type, String why) {
+                    CredproxyAgent.refuse("credproxy: cannot weave the socket fence into " + type + " (" + why
+                            + "), refusing to run unprotected");
+                }
+            });
+        }
         instrumentation.addTransformer(transformer, true);
+        timer.mark("transformer");
 
         retransformLoadedTargets(instrumentation, transformer);
-        // Load the fence now, so that a class that cannot be woven stops the start, not a later connect.
-        for (String type : transformer.requiredTypes()) {
-            Class.forName(type, false, null);
+        if (!atLaunch) {
+            // The clients run already: load the fence now, so that one that cannot be woven fails the attach.
+            for (String type : transformer.requiredTypes()) {
+                Class.forName(type, false, null);
+            }
         }
-        List<String> missing = transformer.missingRequired();
+        // Whatever loaded while the transformer went in, and so may have slipped past it.
+        retransformLoadedTargets(instrumentation, transformer);
+        List<String> missing = atLaunch ? transformer.failedRequired() : transformer.missingRequired();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("could not instrument " + String.join(", ", missing));
         }
+        timer.mark("retransform");
         return transformer;
     }
 
     /**
-     * Weaves the targets loaded before the transformer was added: at {@code premain} the few the JVM
-     * (or the agent's own helpers) loaded early, at an attach the clients already in use. One
-     * retransformation for all of them, since each one is a pause of the whole JVM that revisits every
-     * loaded class; if it fails (then none was changed) each is retried alone, so that one bad class
-     * only costs its own client.
+     * Weaves the loaded targets the transformer has not seen: at {@code premain} the few the JVM (or
+     * the agent's own helpers) loaded early, at an attach the clients already in use, and any that
+     * loaded while the transformer was being added. One retransformation for all of them, since each
+     * one is a pause of the whole JVM that revisits every loaded class; if it fails (then none was
+     * changed) each is retried alone, so that one bad class only costs its own client.
      */
     private static void retransformLoadedTargets(Instrumentation instrumentation, HookTransformer transformer) {
         List<Class<?>> targets = new ArrayList<>();
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (transformer.isTarget(loaded.getName()) && instrumentation.isModifiableClass(loaded)) {
-                targets.add(loaded);
+            if (transformer.isUnseenTarget(loaded.getName())) {
+                if (instrumentation.isModifiableClass(loaded)) {
+                    targets.add(loaded);
+                } else {
+                    transformer.rejected(loaded, new UnsupportedOperationException("the JVM cannot retransform it"));
+                }
             }
         }
         if (targets.isEmpty()) {

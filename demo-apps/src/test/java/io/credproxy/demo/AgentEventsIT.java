@@ -1,19 +1,29 @@
 package io.credproxy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
+import io.credproxy.protocol.report.InstrumentationFailure;
 import io.credproxy.protocol.report.Report;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import javax.tools.ToolProvider;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -80,24 +90,61 @@ class AgentEventsIT extends DemoWorldIT {
         assertThat(report.requests()).isPositive();
     }
 
-    /** The app's entry in the daemon's live report; waits briefly for the aggregator, fails if it never shows. */
-    private AppReport appReport(String app) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + world.admin().getPort() + "/report")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            Report report = JSON.readValue(response.body(), Report.class);
-            for (AppReport candidate : report.apps()) {
-                if (candidate.app().equals(app) && !candidate.instrumentedClients().isEmpty()) {
-                    return candidate;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no report for app " + app + " in " + response.body());
-            }
-            Thread.sleep(100);
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aHookThatFindsNothingIsReportedAsAnInstrumentationError(Jdk jdk, @TempDir Path classes) throws Exception {
+        // An Apache classic client of a shape the agent does not know: no determineRoute(..) returning an HttpRoute.
+        Path source = Files.createDirectories(classes.resolve("src/org/apache/hc/client5/http/impl/classic"))
+                .resolve("InternalHttpClient.java");
+        Files.writeString(source, "package org.apache.hc.client5.http.impl.classic;\n"
+                + "public class InternalHttpClient { public Object route(Object target) { return target; } }\n");
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d",
+                classes.resolve("out").toString(), source.toString())).isZero();
+        String app = "events-error-" + jdk.name().toLowerCase();
+
+        ChildJvm.Result result = TestWorld.child(world, jdk, UUID.randomUUID().toString())
+                .classpathFirst(classes.resolve("out")).expectingInstrumentationErrors()
+                .agent(world.agentOptions(app)).run(LoadsAClass.class, "org.apache.hc.client5.http.impl.classic.InternalHttpClient");
+
+        assertThat(result.stdout()).as(result.output()).contains("loaded org.apache.hc.client5.http.impl.classic.InternalHttpClient");
+        assertThat(result.stderr()).contains("credproxy: cannot instrument org.apache.hc.client5.http.impl.classic.InternalHttpClient"
+                + " (apache-httpclient5): found no method for");
+        AppReport report = appReport(app, r -> !r.instrumentationFailures().isEmpty());
+        assertThat(report.instrumentationFailures()).containsExactly(new InstrumentationFailure("apache-httpclient5",
+                "org.apache.hc.client5.http.impl.classic.InternalHttpClient.determineRoute(..) -> org.apache.hc.client5.http.HttpRoute"));
+        assertThat(report.instrumentedClients()).doesNotContain("apache-httpclient5");
+    }
+
+    /** Loads the class its argument names, and says so. */
+    public static final class LoadsAClass {
+        public static void main(String[] args) throws Exception {
+            System.out.println("loaded " + Class.forName(args[0]).getName());
         }
+    }
+
+    private AppReport appReport(String app) {
+        return appReport(app, r -> !r.instrumentedClients().isEmpty());
+    }
+
+    /** The app's entry in the daemon's live report once it satisfies {@code ready}; fails if it never does. */
+    private AppReport appReport(String app, Predicate<AppReport> ready) {
+        AtomicReference<AppReport> found = new AtomicReference<>();
+        AtomicReference<String> last = new AtomicReference<>();
+        try {
+            await("the report for app " + app).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + world.admin().getPort() + "/report")).GET().build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        last.set(response.body());
+                        List<AppReport> apps = JSON.readValue(response.body(), Report.class).apps();
+                        apps.stream().filter(a -> a.app().equals(app) && ready.test(a)).findFirst().ifPresent(found::set);
+                        return found.get() != null;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no report for app " + app + " in " + last.get(), e);
+        }
+        return found.get();
     }
 }

@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Child JVMs start with {@code -Xshare:auto -XX:TieredStopAtLevel=1} (they are short-lived) and
  * only the environment the test gives them plus {@code PATH}: like a sandboxed app, they hold no
  * secret, only the {@code proxy-managed} placeholder.
+ *
+ * <p>A run whose output holds a {@value #CANNOT_INSTRUMENT} line fails, whatever the test asserts
+ * next: a hook that did not apply on this JDK would otherwise hide behind the socket fence, which
+ * still tunnels the client's connections.
  */
 final class ChildJvm {
+    /** What the agent prints when a hook found nothing or its class could not be woven. */
+    static final String CANNOT_INSTRUMENT = "credproxy: cannot instrument";
     static final Path AGENT_JAR = Path.of(System.getProperty("credproxy.agent.jar", "../agent/target/credproxy-agent.jar"));
     private static final Path APP_CLASSPATH = Path.of(System.getProperty("credproxy.app.classpath", "target/app-classpath"));
     private static final Path APP_CLASSES = Path.of(System.getProperty("credproxy.app.classes", "target/classes"));
@@ -68,6 +74,8 @@ final class ChildJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Libraries libraries = Libraries.STANDARD;
+    private final List<String> classpathFirst = new ArrayList<>();
+    private boolean instrumentationErrorsExpected;
 
     ChildJvm(Jdk jdk) {
         this.jdk = jdk;
@@ -94,6 +102,18 @@ final class ChildJvm {
         return this;
     }
 
+    /** Puts {@code entry} before everything else on the class path (its classes shadow the libraries'). */
+    ChildJvm classpathFirst(Path entry) {
+        classpathFirst.add(entry.toString());
+        return this;
+    }
+
+    /** For the test that makes a hook fail on purpose: its {@value #CANNOT_INSTRUMENT} line is expected. */
+    ChildJvm expectingInstrumentationErrors() {
+        instrumentationErrorsExpected = true;
+        return this;
+    }
+
     Result run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(jdk.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
@@ -116,11 +136,24 @@ final class ChildJvm {
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
+        if (!instrumentationErrorsExpected) {
+            assertInstrumented(result.output(), jdk + " " + mainClass.getSimpleName());
+        }
         return result;
     }
 
+    /** Fails on any line in which the agent says it could not instrument something. */
+    static void assertInstrumented(String output, String what) {
+        for (String line : output.split("\n")) {
+            if (line.contains(CANNOT_INSTRUMENT)) {
+                throw new AssertionError(what + ": the agent could not instrument a client: " + line + "\n--- output:\n" + output);
+            }
+        }
+    }
+
     private String classpath() throws IOException {
-        List<String> entries = new ArrayList<>(List.of(APP_CLASSES.toString(), TEST_CLASSES.toString()));
+        List<String> entries = new ArrayList<>(classpathFirst);
+        entries.addAll(List.of(APP_CLASSES.toString(), TEST_CLASSES.toString()));
         List<String> clients = List.of(Files.readString(APP_CLASSPATH.resolve("clients.txt")).trim().split(File.pathSeparator));
         if (libraries == Libraries.OKHTTP5) {
             for (String jar : clients) {

@@ -118,6 +118,18 @@ class DemoIT {
     }
 
     @Test
+    void everyAppRanWithEveryHookWoven() throws Exception {
+        ChildJvm.assertInstrumented(output, "the demo's output");
+        try (var logs = Files.list(dir.resolve("apps"))) {
+            List<Path> files = logs.toList();
+            assertThat(files).as("the apps' logs").isNotEmpty();
+            for (Path log : files) {
+                ChildJvm.assertInstrumented(Files.readString(log, StandardCharsets.UTF_8), log.toString());
+            }
+        }
+    }
+
+    @Test
     void neverPrintsOrWritesASecretValue() throws Exception {
         assertThat(secrets).as("the demo's secrets file").hasSize(6);
         assertThat(Files.getPosixFilePermissions(dir.resolve("secret/secrets.env")))

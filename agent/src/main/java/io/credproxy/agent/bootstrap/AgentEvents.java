@@ -13,14 +13,23 @@ public interface AgentEvents {
         public void instrumented(String client) {}
 
         @Override
+        public void instrumentationFailed(String client, String hook) {}
+
+        @Override
         public void socketTunneled(String client, String host, int port, String frame) {}
 
         @Override
         public void socketBlocked(String client, String host, int port, String frame) {}
     };
 
-    /** A client library ({@code okhttp}, {@code jdk-httpclient}, ...) was instrumented. */
+    /** A client library ({@code okhttp}, {@code jdk-httpclient}, ...) was instrumented: every hook it needs is woven. */
     void instrumented(String client);
+
+    /**
+     * A hook of {@code client} could not be woven ({@code hook}: the type and method it looked for):
+     * the client is not instrumented, and only the socket fence stands behind it.
+     */
+    void instrumentationFailed(String client, String hook);
 
     /** A raw socket connect to {@code host:port} was carried through a CONNECT to the daemon. */
     void socketTunneled(String client, String host, int port, String frame);

@@ -125,11 +125,6 @@ public final class DirectRule {
         return h.endsWith(suffix);
     }
 
-    /** Whether {@code address} lies in this rule's network (and the port matches). */
-    public boolean matches(InetAddress address, int destinationPort) {
-        return network != null && (port == 0 || port == destinationPort) && inNetwork(address.getAddress());
-    }
-
     private boolean inNetwork(byte[] address) {
         if (address.length != network.length) {
             return false;
@@ -159,57 +154,14 @@ public final class DirectRule {
         return h;
     }
 
-    /** The bytes of an IPv4 or IPv6 literal, or {@code null} for anything else; never a DNS look-up. */
+    /**
+     * The bytes of an IPv4 or IPv6 literal, or {@code null} for anything else; never a DNS look-up, and
+     * never {@code InetAddress} ({@link IpLiteral}: the rules are parsed in {@code premain}).
+     */
     public static byte[] literal(String host) {
         String h = normalize(host);
         int zone = h.indexOf('%');
-        if (zone >= 0) {
-            h = h.substring(0, zone);
-        }
-        boolean v4 = isIpv4Literal(h);
-        boolean v6 = !v4 && h.indexOf(':') >= 0 && isIpv6Text(h);
-        if (!v4 && !v6) {
-            return null;
-        }
-        try {
-            // Safe: for a literal, getByName parses and never consults a name service.
-            return InetAddress.getByName(v6 ? "[" + h + "]" : h).getAddress();
-        } catch (UnknownHostException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean isIpv6Text(String h) {
-        for (int i = 0; i < h.length(); i++) {
-            char c = h.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    // Loops rather than streams here and elsewhere in this package: this runs in premain, where
-    // every first use of lambdas or streams costs start-up time.
-    private static boolean isIpv4Literal(String h) {
-        String[] parts = h.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3) {
-                return false;
-            }
-            for (int i = 0; i < part.length(); i++) {
-                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
-                    return false;
-                }
-            }
-            if (Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
+        return IpLiteral.parse(zone >= 0 ? h.substring(0, zone) : h);
     }
 
     private static boolean isHostName(String h) {

@@ -9,8 +9,9 @@ import java.util.Locale;
  * Where this JVM's traffic may go: through the daemon, or direct to an exempt destination.
  *
  * <p>Immutable; built once at start from the agent options. The proxy and admin addresses are always
- * exempt (compared by resolved address and port), whatever {@code direct=} says, so that the
- * clients the agent forces to the daemon can reach it.
+ * exempt (compared by address and port), whatever {@code direct=} says, so that the clients the agent
+ * forces to the daemon can reach it. Nothing here uses {@code InetAddress} before the first connect
+ * (see {@link DaemonAddress}).
  */
 public final class EgressPolicy {
     /** What happens to a raw socket connect to a destination that is not exempt. */
@@ -21,41 +22,39 @@ public final class EgressPolicy {
         BLOCK
     }
 
-    private final InetSocketAddress proxy;
-    private final InetSocketAddress admin;
+    private final DaemonAddress proxy;
+    private final DaemonAddress admin;
     private final List<DirectRule> direct;
     private final SocketMode sockets;
     private final String app;
     private final String proxyAuthorization;
-    private final Proxy httpProxy;
+    private volatile Proxy httpProxy;
 
     /**
-     * @param proxy the daemon's proxy port, resolved
-     * @param admin the daemon's admin port, resolved
+     * @param proxy the daemon's proxy port
+     * @param admin the daemon's admin port
      * @param direct the exempt destinations
      * @param sockets raw-socket handling
      * @param app the app name (for events)
      * @param proxyAuthorization the {@code Proxy-Authorization} value every proxied request carries
      */
-    public EgressPolicy(InetSocketAddress proxy, InetSocketAddress admin, List<DirectRule> direct, SocketMode sockets,
+    public EgressPolicy(DaemonAddress proxy, DaemonAddress admin, List<DirectRule> direct, SocketMode sockets,
             String app, String proxyAuthorization) {
-        if (proxy.isUnresolved() || admin.isUnresolved()) {
-            throw new IllegalArgumentException("proxy and admin addresses must be resolved");
-        }
         this.proxy = proxy;
         this.admin = admin;
         this.direct = List.copyOf(direct);
         this.sockets = sockets;
         this.app = app;
         this.proxyAuthorization = proxyAuthorization;
-        this.httpProxy = new Proxy(Proxy.Type.HTTP, proxy);
     }
 
+    /** The daemon's proxy port. */
     public InetSocketAddress proxy() {
-        return proxy;
+        return proxy.socketAddress();
     }
 
-    public InetSocketAddress admin() {
+    /** The daemon's admin port. */
+    public DaemonAddress admin() {
         return admin;
     }
 
@@ -73,7 +72,12 @@ public final class EgressPolicy {
 
     /** The daemon as a {@link Proxy} for HTTP clients. */
     public Proxy httpProxy() {
-        return httpProxy;
+        Proxy known = httpProxy;
+        if (known == null) {
+            known = new Proxy(Proxy.Type.HTTP, proxy.socketAddress());
+            httpProxy = known;
+        }
+        return known;
     }
 
     public List<DirectRule> direct() {
@@ -86,9 +90,8 @@ public final class EgressPolicy {
      */
     public boolean isExempt(InetSocketAddress destination) {
         if (!destination.isUnresolved()) {
-            int port = destination.getPort();
-            if (port == proxy.getPort() && destination.getAddress().equals(proxy.getAddress())
-                    || port == admin.getPort() && destination.getAddress().equals(admin.getAddress())) {
+            byte[] address = destination.getAddress().getAddress();
+            if (proxy.is(address, destination.getPort()) || admin.is(address, destination.getPort())) {
                 return true;
             }
         }
@@ -106,13 +109,7 @@ public final class EgressPolicy {
             }
         }
         byte[] literal = DirectRule.literal(host);
-        if (literal != null) {
-            if (port == proxy.getPort() && java.util.Arrays.equals(literal, proxy.getAddress().getAddress())
-                    || port == admin.getPort() && java.util.Arrays.equals(literal, admin.getAddress().getAddress())) {
-                return true;
-            }
-        }
-        return false;
+        return literal != null && (proxy.is(literal, port) || admin.is(literal, port));
     }
 
     /** The default port of a URL scheme, for URLs that name none. */

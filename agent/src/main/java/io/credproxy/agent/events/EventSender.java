@@ -2,14 +2,8 @@ package io.credproxy.agent.events;
 
 import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.protocol.wire.AgentEvent;
-import io.credproxy.protocol.wire.AgentEventJson;
 import io.credproxy.protocol.wire.AgentEventKind;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * shutdown hook sends what is left itself (handing it to the thread would cost the exit a wake-up
  * and a join), waiting at most {@value #EXIT_WAIT_MILLIS} ms for a round already under way, and at
  * most the transport's timeouts for its own.
+ *
+ * <p>The {@code instrumented} events of the agent's own start (the clients woven before
+ * {@link #start()}: the socket fence, the default selector) are not worth a connection on their
+ * own: they go with the first round of the thread (about a second after the start) or with any other
+ * event, but a JVM that exits before that with nothing else to say sends nothing, and so pays nothing
+ * at exit for its network stack. Errors are never held back.
  */
 public final class EventSender implements AgentEvents {
     /** Events held at most (queued and waiting to be sent again). */
@@ -34,16 +34,11 @@ public final class EventSender implements AgentEvents {
     static final long EXIT_WAIT_MILLIS = 1000;
 
     private final String app;
-    private final EventTransport transport;
-    private final int capacity;
-    private final int maxBatch;
+    private final EventOutbox outbox;
     private final long flushIntervalMillis;
-    private final ArrayBlockingQueue<AgentEvent> queue;
-    private final List<AgentEvent> unsent = new ArrayList<>(); // guarded by sending
     private final ReentrantLock sending = new ReentrantLock();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong sent = new AtomicLong();
     private final Object wakeUp = new Object();
+    private volatile boolean started;
     private volatile boolean closing;
 
     /**
@@ -55,11 +50,8 @@ public final class EventSender implements AgentEvents {
      */
     public EventSender(String app, EventTransport transport, int capacity, int maxBatch, long flushIntervalMillis) {
         this.app = app;
-        this.transport = transport;
-        this.capacity = capacity;
-        this.maxBatch = maxBatch;
+        this.outbox = new EventOutbox(transport, capacity, maxBatch);
         this.flushIntervalMillis = flushIntervalMillis;
-        this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
     /** A sender with the standard bounds; events queue until {@link #start()}. */
@@ -69,6 +61,7 @@ public final class EventSender implements AgentEvents {
 
     /** Starts the sending thread and the shutdown hook that sends what is left at exit. */
     public void start() {
+        started = true;
         // Anonymous classes, not lambdas: this runs in premain, where the first lambda costs start-up time.
         Thread sender = new Thread(new Runnable() {
             @Override
@@ -93,9 +86,23 @@ public final class EventSender implements AgentEvents {
     @Override
     public void instrumented(String client) {
         try {
-            offer(AgentEvent.instrumented(System.currentTimeMillis(), app, client));
+            AgentEvent event = AgentEvent.instrumented(System.currentTimeMillis(), app, client);
+            if (started) {
+                outbox.offer(event);
+            } else {
+                outbox.holdFromTheStart(event);
+            }
         } catch (Throwable e) {
-            dropped.incrementAndGet();
+            outbox.countDropped();
+        }
+    }
+
+    @Override
+    public void instrumentationFailed(String client, String hook) {
+        try {
+            outbox.offer(AgentEvent.instrumentationFailed(System.currentTimeMillis(), app, client, hook));
+        } catch (Throwable e) {
+            outbox.countDropped();
         }
     }
 
@@ -111,70 +118,34 @@ public final class EventSender implements AgentEvents {
 
     private void socket(AgentEventKind kind, String client, String host, int port, String frame) {
         try {
-            offer(AgentEvent.socket(kind, System.currentTimeMillis(), app, client, host, port, frame));
+            outbox.offer(AgentEvent.socket(kind, System.currentTimeMillis(), app, client, host, port, frame));
         } catch (Throwable e) {
-            dropped.incrementAndGet();
-        }
-    }
-
-    private void offer(AgentEvent event) {
-        if (!queue.offer(event)) {
-            dropped.incrementAndGet();
+            outbox.countDropped();
         }
     }
 
     /** Events dropped so far: queue full, or not valid. */
     public long dropped() {
-        return dropped.get();
+        return outbox.dropped();
     }
 
     /** Events the daemon accepted or refused so far (delivered either way). */
     public long sent() {
-        return sent.get();
+        return outbox.sent();
     }
 
     /**
-     * Sends what is queued, and what could not be sent last time, in batches of at most
-     * {@code maxBatch}: one round, on the sender thread, at exit, or in tests.
+     * Sends what is queued, and what could not be sent last time: one round, on the sender thread or
+     * in tests.
      *
      * @return whether everything was delivered
      */
     boolean flush() {
         sending.lock();
         try {
-            return sendAll();
+            return outbox.send(false);
         } finally {
             sending.unlock();
-        }
-    }
-
-    private boolean sendAll() {
-        List<AgentEvent> pending = new ArrayList<>(unsent);
-        unsent.clear();
-        queue.drainTo(pending, capacity);
-        for (int from = 0; from < pending.size(); from += maxBatch) {
-            List<AgentEvent> batch = pending.subList(from, Math.min(pending.size(), from + maxBatch));
-            try {
-                transport.send(AgentEventJson.toJsonArray(batch));
-                sent.addAndGet(batch.size());
-            } catch (EventTransport.Rejected e) {
-                sent.addAndGet(batch.size()); // delivered and refused: sending it again cannot help
-            } catch (IOException | RuntimeException e) {
-                keepForLater(pending.subList(from, pending.size()));
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Keeps {@code events} for the next round, the newest {@code capacity} of them at most. */
-    private void keepForLater(List<AgentEvent> events) {
-        int excess = events.size() - capacity;
-        if (excess > 0) {
-            dropped.addAndGet(excess);
-            unsent.addAll(events.subList(excess, events.size()));
-        } else {
-            unsent.addAll(events);
         }
     }
 
@@ -212,7 +183,7 @@ public final class EventSender implements AgentEvents {
         try {
             if (sending.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
                 try {
-                    sendAll();
+                    outbox.send(true);
                 } finally {
                     sending.unlock();
                 }

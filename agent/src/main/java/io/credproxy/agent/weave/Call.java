@@ -19,15 +19,16 @@ public final class Call {
     final String descriptor;
     final List<Load> loads;
     final Outcome outcome;
-    final int argument;
+    /** For {@link Outcome#STORE_ARGUMENT}: the JVM type of the parameter replaced. */
+    final String argumentType;
 
-    private Call(String owner, String name, String descriptor, List<Load> loads, Outcome outcome, int argument) {
+    private Call(String owner, String name, String descriptor, List<Load> loads, Outcome outcome, String argumentType) {
         this.owner = owner;
         this.name = name;
         this.descriptor = descriptor;
         this.loads = loads;
         this.outcome = outcome;
-        this.argument = argument;
+        this.argumentType = argumentType;
     }
 
     /**
@@ -36,17 +37,20 @@ public final class Call {
      * Its result is dropped unless one of the methods below says otherwise.
      */
     public static Call to(Class<?> owner, String name, String descriptor, Load... loads) {
-        return new Call(owner.getName().replace('.', '/'), name, descriptor, List.of(loads), Outcome.DISCARD, -1);
+        return new Call(owner.getName().replace('.', '/'), name, descriptor, List.of(loads), Outcome.DISCARD, null);
     }
 
-    /** The result replaces the woven method's parameter {@code index} (entry calls). */
-    public Call storeArgument(int index) {
-        return new Call(owner, name, descriptor, loads, Outcome.STORE_ARGUMENT, index);
+    /**
+     * The result replaces the woven method's parameter of the JVM type {@code typeDescriptor}, wherever
+     * it stands (entry calls; the hook's matcher must {@linkplain MethodMatcher#takes take} that type).
+     */
+    public Call storeArgument(String typeDescriptor) {
+        return new Call(owner, name, descriptor, loads, Outcome.STORE_ARGUMENT, typeDescriptor);
     }
 
     /** The result goes into the hook's own local, for later calls to {@link Load#local()} (entry calls). */
     public Call storeLocal() {
-        return new Call(owner, name, descriptor, loads, Outcome.STORE_LOCAL, -1);
+        return new Call(owner, name, descriptor, loads, Outcome.STORE_LOCAL, null);
     }
 
     /**
@@ -54,7 +58,7 @@ public final class Call {
      * body: {@code true} from a {@code boolean} method, nothing from a {@code void} one (entry calls).
      */
     public Call returnIfTrue() {
-        return new Call(owner, name, descriptor, loads, Outcome.RETURN_IF_TRUE, -1);
+        return new Call(owner, name, descriptor, loads, Outcome.RETURN_IF_TRUE, null);
     }
 
     /** The helper's class, an internal name ({@code io/credproxy/agent/bootstrap/SocketGuard}). */

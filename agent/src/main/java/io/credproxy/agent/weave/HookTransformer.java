@@ -4,41 +4,44 @@ import io.credproxy.agent.bootstrap.AgentEvents;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's one class-file transformer: weaves the hooks of a type when that type is loaded or
  * retransformed, and leaves every other class alone after one hash look-up of its name.
  *
  * <p>The JVM calls it for every class it loads, on the loading thread, so the common path (not a
- * target) allocates nothing. For a target it weaves with {@link HookWeaver}, records which hooks
- * found their method, reports the client as instrumented the first time, and on any failure prints
- * one line and leaves the class unchanged: for an optional client that is all; for the raw-socket
- * fence the installer sees the hook missing and refuses to start.
+ * target) allocates nothing. For a target it weaves with {@link HookWeaver} and tells the
+ * {@link HookLedger} which hooks found their method; on any failure the class is left unchanged and
+ * the ledger reports the error. For an optional client that is all; for the raw-socket fence the
+ * {@link RequiredHookFailed} handler is told, before the class is defined, and at {@code premain} it
+ * stops the JVM (at an attach the installer checks the fence itself).
  */
 public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> hooksByType = new HashMap<>();
-    private final Map<String, String> clientByType = new HashMap<>();
-    private final List<MethodHook> required = new ArrayList<>();
-    private final Set<MethodHook> applied = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private final Set<String> reportedClients = ConcurrentHashMap.newKeySet();
-    private final AgentEvents events;
+    private final Map<String, List<MethodHook>> hooksByBinaryName = new HashMap<>();
+    private final Set<String> requiredTypes = new LinkedHashSet<>();
+    private final HookLedger ledger;
+    private volatile RequiredHookFailed onRequiredFailure;
+
+    /** Told when a class with required hooks is loaded and one of them could not be woven into it. */
+    public interface RequiredHookFailed {
+        /** {@code type} (a binary name) is being defined without its required hooks, for {@code why}. */
+        void failed(String type, String why);
+    }
 
     /**
      * @param hooksByClient every hook, by the client name that reports them ({@code okhttp}, ...)
-     * @param events where "client instrumented" goes
+     * @param events where "client instrumented" and "hook failed" go
      */
     public HookTransformer(Map<String, List<MethodHook>> hooksByClient, AgentEvents events) {
-        this.events = events;
-        for (Map.Entry<String, List<MethodHook>> client : hooksByClient.entrySet()) {
-            for (MethodHook hook : client.getValue()) {
+        this.ledger = new HookLedger(hooksByClient, events);
+        for (List<MethodHook> hooks : hooksByClient.values()) {
+            for (MethodHook hook : hooks) {
                 // No lambdas on the premain path: the first one costs the JVM tens of milliseconds to link.
                 List<MethodHook> forType = hooksByType.get(hook.internalTypeName());
                 if (forType == null) {
@@ -46,9 +49,9 @@ public final class HookTransformer implements ClassFileTransformer {
                     hooksByType.put(hook.internalTypeName(), forType);
                 }
                 forType.add(hook);
-                clientByType.putIfAbsent(hook.internalTypeName(), client.getKey());
+                hooksByBinaryName.put(hook.typeName(), forType);
                 if (hook.isRequired()) {
-                    required.add(hook);
+                    requiredTypes.add(hook.typeName());
                 }
             }
         }
@@ -64,36 +67,28 @@ public final class HookTransformer implements ClassFileTransformer {
         if (hooks == null) {
             return null;
         }
-        String client = clientByType.get(className);
+        byte[] woven;
         try {
             HookWeaver.Result result = HookWeaver.weave(classFile, hooks);
-            List<MethodHook> missing = new ArrayList<>();
-            for (MethodHook hook : hooks) {
-                if (!result.applied.contains(hook)) {
-                    missing.add(hook);
-                }
-            }
-            if (!missing.isEmpty()) {
-                fail(className, client, "no such method for " + missing);
-            }
-            if (result.applied.isEmpty()) {
-                return null;
-            }
-            applied.addAll(result.applied);
-            if (reportedClients.add(client)) {
-                events.instrumented(client);
-            }
-            return result.classFile;
+            ledger.woven(className, hooks, result.applied);
+            woven = result.applied.isEmpty() ? null : result.classFile;
         } catch (Throwable e) {
-            fail(className, client, String.valueOf(e));
-            return null;
+            ledger.failed(className, hooks, String.valueOf(e));
+            woven = null;
         }
+        RequiredHookFailed handler = onRequiredFailure;
+        if (handler != null && requiredTypes.contains(className.replace('/', '.'))) {
+            List<String> failed = ledger.failedRequired(hooks);
+            if (!failed.isEmpty()) {
+                handler.failed(className.replace('/', '.'), String.join(", ", failed));
+            }
+        }
+        return woven;
     }
 
-    private void fail(String className, String client, String why) {
-        String type = className.replace('/', '.');
-        failures.put(type, why);
-        System.err.println("credproxy: cannot instrument " + type + " (" + client + "): " + why);
+    /** Sets who is told when a class with required hooks loads and cannot get them. */
+    public void whenRequiredHookFails(RequiredHookFailed handler) {
+        this.onRequiredFailure = handler;
     }
 
     /**
@@ -104,39 +99,31 @@ public final class HookTransformer implements ClassFileTransformer {
         String internal = type.getName().replace('.', '/');
         List<MethodHook> hooks = hooksByType.get(internal);
         if (hooks != null) {
-            applied.removeAll(hooks);
-            fail(internal, clientByType.get(internal), "retransformation failed: " + why);
+            ledger.failed(internal, hooks, "retransformation failed: " + why);
         }
     }
 
-    /** Whether {@code binaryName} is a type with hooks. */
-    public boolean isTarget(String binaryName) {
-        return hooksByType.containsKey(binaryName.replace('.', '/'));
+    /**
+     * Whether {@code binaryName} is a type with hooks that this transformer has not seen: loaded while
+     * the transformer was being added, or before, and not retransformed yet.
+     */
+    public boolean isUnseenTarget(String binaryName) {
+        List<MethodHook> hooks = hooksByBinaryName.get(binaryName);
+        return hooks != null && !ledger.isSettled(hooks);
     }
 
     /** The binary names of the types holding required hooks, in order. */
     public List<String> requiredTypes() {
-        Map<String, Boolean> types = new LinkedHashMap<>();
-        for (MethodHook hook : required) {
-            types.put(hook.typeName(), Boolean.TRUE);
-        }
-        return new ArrayList<>(types.keySet());
+        return new ArrayList<>(requiredTypes);
     }
 
-    /** The required hooks not woven, each with the reason when one is known; empty when the fence stands. */
+    /** The required hooks not woven, each with the reason when one is known; empty when the whole fence stands. */
     public List<String> missingRequired() {
-        List<String> missing = new ArrayList<>();
-        for (MethodHook hook : required) {
-            if (!applied.contains(hook)) {
-                String why = failures.get(hook.typeName());
-                missing.add(hook + (why != null ? " (" + why + ")" : ""));
-            }
-        }
-        return Collections.unmodifiableList(missing);
+        return ledger.missingRequired();
     }
 
-    /** Whether {@code hook} is woven into its (loaded) type. */
-    public boolean isApplied(MethodHook hook) {
-        return applied.contains(hook);
+    /** The required hooks whose class was loaded and could not get them; empty when the fence loaded so far stands. */
+    public List<String> failedRequired() {
+        return ledger.failedRequired(null);
     }
 }

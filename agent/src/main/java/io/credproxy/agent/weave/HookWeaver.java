@@ -15,7 +15,8 @@ import org.objectweb.asm.Opcodes;
  * <p>The writer starts from the reader, so the constant pool and every method without a hook are
  * copied as they are, byte for byte; only the hooked methods are rewritten. The writer computes
  * nothing (no frames, no maximums, which would need to load classes): the method visitor adds the
- * few frames and the stack its own calls need.
+ * few frames and the stack its own calls need. A hook whose matcher fits several methods (overloads)
+ * goes into each; two hooks for one method are refused.
  */
 public final class HookWeaver extends ClassVisitor {
     private final List<MethodHook> hooks;
@@ -27,7 +28,7 @@ public final class HookWeaver extends ClassVisitor {
         this.hooks = hooks;
     }
 
-    /** The result of weaving one class: its new bytes, and which hooks found their method. */
+    /** The result of weaving one class: its new bytes, and which hooks found at least one method. */
     public static final class Result {
         public final byte[] classFile;
         public final Set<MethodHook> applied;
@@ -70,6 +71,6 @@ public final class HookWeaver extends ClassVisitor {
                 match = hook;
             }
         }
-        return match == null ? next : new HookMethodVisitor(next, owner, access, name, descriptor, match, applied);
+        return match == null ? next : new HookMethodVisitor(next, new MethodShape(owner, access, name, descriptor), match, applied);
     }
 }

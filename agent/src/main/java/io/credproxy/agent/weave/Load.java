@@ -2,51 +2,62 @@ package io.credproxy.agent.weave;
 
 /**
  * One value an inserted {@link Call} pushes as an argument of its helper: {@code this}, a parameter
- * of the woven method, the hook's own local, or a field of {@code this}.
+ * of the woven method (named by its type, found wherever it stands), the hook's own local, or a field
+ * of {@code this}.
  */
 public final class Load {
-    enum Kind { SELF, ARGUMENT, LOCAL, FIELD }
+    enum Kind { SELF, ARGUMENT, ARGUMENT_OR_NULL, LOCAL, FIELD }
 
     final Kind kind;
-    final int argument;
+    /** The parameter's JVM type (arguments) or the field's (fields). */
+    final String type;
     final String field;
-    final String fieldDescriptor;
 
-    private Load(Kind kind, int argument, String field, String fieldDescriptor) {
+    private Load(Kind kind, String type, String field) {
         this.kind = kind;
-        this.argument = argument;
+        this.type = type;
         this.field = field;
-        this.fieldDescriptor = fieldDescriptor;
     }
 
     /** {@code this} (not in static methods, not before a constructor's {@code super} call). */
     public static Load self() {
-        return new Load(Kind.SELF, -1, null, null);
+        return new Load(Kind.SELF, null, null);
     }
 
-    /** The woven method's parameter {@code index} (0 is the first declared parameter). */
-    public static Load argument(int index) {
-        if (index < 0) {
-            throw new IllegalArgumentException("argument index " + index);
-        }
-        return new Load(Kind.ARGUMENT, index, null, null);
+    /**
+     * The woven method's parameter of the JVM type {@code typeDescriptor}, wherever it stands. The
+     * hook's {@link MethodMatcher} must {@linkplain MethodMatcher#takes take} that type, so that every
+     * matched method has exactly one.
+     */
+    public static Load argument(String typeDescriptor) {
+        return new Load(Kind.ARGUMENT, typeDescriptor, null);
+    }
+
+    /**
+     * The parameter of the JVM type {@code typeDescriptor} when the woven method has one, else
+     * {@code null}: lets one hook serve overloads that differ by a trailing parameter.
+     */
+    public static Load argumentOrNull(String typeDescriptor) {
+        return new Load(Kind.ARGUMENT_OR_NULL, typeDescriptor, null);
     }
 
     /** The hook's own local variable, set by an entry call with {@link Call#storeLocal()}. */
     public static Load local() {
-        return new Load(Kind.LOCAL, -1, null, null);
+        return new Load(Kind.LOCAL, null, null);
     }
 
     /** The field {@code name} of {@code this}, declared by the woven class with {@code descriptor}. */
     public static Load field(String name, String descriptor) {
-        return new Load(Kind.FIELD, -1, name, descriptor);
+        return new Load(Kind.FIELD, descriptor, name);
     }
 
     @Override
     public String toString() {
         switch (kind) {
             case ARGUMENT:
-                return "arg" + argument;
+                return "arg " + type;
+            case ARGUMENT_OR_NULL:
+                return "arg " + type + " or null";
             case FIELD:
                 return "this." + field;
             default:

@@ -5,13 +5,13 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What the agent changes in one method: the type and method, and the {@link Call}s inserted at its
- * entry, before each normal return, or when it throws.
+ * What the agent changes in the methods of one type: the type, which methods, and the {@link Call}s
+ * inserted at their entry, before each normal return, or when they throw.
  *
- * <p>Immutable; built with the {@code on...} methods, each of which returns a new hook:
+ * <p>Immutable; built with the methods below, each of which returns a new hook:
  * <pre>{@code
- * MethodHook.in("java.net.ProxySelector", MethodMatcher.exactly("getDefault", "()Ljava/net/ProxySelector;"))
- *         .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;"))
+ * MethodHook.in("java.net.ProxySelector", MethodMatcher.named("getDefault").returns("Ljava/net/ProxySelector;"))
+ *         .replacingReturn(Call.to(SelectorForcing.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;"))
  * }</pre>
  * The woven code only calls helpers in the bootstrap loader; only classes can be changed, never their
  * shape (no new fields or methods), which is what retransforming an already loaded class allows.
@@ -24,10 +24,13 @@ public final class MethodHook {
     final Call replaceReturn;
     final String thrownType;
     final Call onThrown;
-    final boolean required;
+    private final Need need;
+
+    /** How much the agent depends on the hook. */
+    private enum Need { CLIENT, REQUIRED, OPTIONAL }
 
     private MethodHook(String type, MethodMatcher method, List<Call> atEntry, List<Call> beforeReturn, Call replaceReturn,
-            String thrownType, Call onThrown, boolean required) {
+            String thrownType, Call onThrown, Need need) {
         this.type = type;
         this.method = method;
         this.atEntry = atEntry;
@@ -35,27 +38,27 @@ public final class MethodHook {
         this.replaceReturn = replaceReturn;
         this.thrownType = thrownType;
         this.onThrown = onThrown;
-        this.required = required;
+        this.need = need;
     }
 
-    /** A hook, with nothing inserted yet, into the method of {@code typeName} (a binary class name). */
+    /** A hook, with nothing inserted yet, into the methods {@code method} matches in {@code typeName} (a binary name). */
     public static MethodHook in(String typeName, MethodMatcher method) {
-        return new MethodHook(typeName.replace('.', '/'), method, List.of(), List.of(), null, null, null, false);
+        return new MethodHook(typeName.replace('.', '/'), method, List.of(), List.of(), null, null, null, Need.CLIENT);
     }
 
     /** Adds {@code call} at the method's entry, after the calls added before it. */
     public MethodHook atEntry(Call call) {
-        return new MethodHook(type, method, append(atEntry, call), beforeReturn, replaceReturn, thrownType, onThrown, required);
+        return new MethodHook(type, method, append(atEntry, checked(call)), beforeReturn, replaceReturn, thrownType, onThrown, need);
     }
 
     /** Adds {@code call} before every normal return; its result is dropped and the return value kept. */
     public MethodHook beforeReturn(Call call) {
-        return new MethodHook(type, method, atEntry, append(beforeReturn, call), replaceReturn, thrownType, onThrown, required);
+        return new MethodHook(type, method, atEntry, append(beforeReturn, checked(call)), replaceReturn, thrownType, onThrown, need);
     }
 
     /** Before every normal return, {@code call} gets the return value (then its loads) and returns the one to return. */
     public MethodHook replacingReturn(Call call) {
-        return new MethodHook(type, method, atEntry, beforeReturn, call, thrownType, onThrown, required);
+        return new MethodHook(type, method, atEntry, beforeReturn, checked(call), thrownType, onThrown, need);
     }
 
     /**
@@ -65,12 +68,21 @@ public final class MethodHook {
      * handlers come first.
      */
     public MethodHook onThrown(String exceptionType, Call call) {
-        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, exceptionType, call, required);
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, exceptionType, checked(call), need);
     }
 
     /** Marks the hook as one the agent cannot run without: if it cannot be woven, the JVM must not start. */
     public MethodHook required() {
-        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, true);
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.REQUIRED);
+    }
+
+    /**
+     * Marks the hook as one whose type may never be loaded (a JDK's legacy implementation, used only
+     * behind a system property): its client counts as instrumented without it. When the type is
+     * loaded, the hook must still apply.
+     */
+    public MethodHook optional() {
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.OPTIONAL);
     }
 
     /** The woven type's binary name ({@code java.net.Socket}). */
@@ -84,7 +96,11 @@ public final class MethodHook {
     }
 
     public boolean isRequired() {
-        return required;
+        return need == Need.REQUIRED;
+    }
+
+    public boolean isOptional() {
+        return need == Need.OPTIONAL;
     }
 
     /** Every call this hook inserts, wherever it goes. */
@@ -109,12 +125,31 @@ public final class MethodHook {
         return false;
     }
 
+    /**
+     * Refuses, when the hook is built, a call that names an argument the matcher does not promise:
+     * such a hook would find its method and then fail inside the transformer.
+     */
+    private Call checked(Call call) {
+        for (Load load : call.loads) {
+            if (load.kind == Load.Kind.ARGUMENT && !method.guarantees(load.type)) {
+                throw new IllegalArgumentException(this + ": " + call + " loads an argument of type " + load.type
+                        + ", which the matcher does not take");
+            }
+        }
+        if (call.argumentType != null && !method.guarantees(call.argumentType)) {
+            throw new IllegalArgumentException(this + ": " + call + " stores into an argument of type " + call.argumentType
+                    + ", which the matcher does not take");
+        }
+        return call;
+    }
+
     private static List<Call> append(List<Call> calls, Call call) {
         List<Call> copy = new ArrayList<>(calls);
         copy.add(call);
         return Collections.unmodifiableList(copy);
     }
 
+    /** {@code java.net.Socket.connect(.. java.net.SocketAddress int ..)}. */
     @Override
     public String toString() {
         return typeName() + "." + method;

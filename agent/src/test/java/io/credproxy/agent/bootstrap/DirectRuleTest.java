@@ -3,7 +3,6 @@ package io.credproxy.agent.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 class DirectRuleTest {
@@ -21,7 +20,8 @@ class DirectRuleTest {
         DirectRule loopback = DirectRule.parse("127.0.0.0/8");
         assertThat(loopback.matches("127.1.2.3", 1)).isTrue();
         assertThat(loopback.matches("128.0.0.1", 1)).isFalse();
-        assertThat(loopback.matches(InetAddress.getByName("127.0.0.9"), 5)).isTrue();
+        assertThat(loopback.matches("::ffff:127.0.0.9", 5)).as("IPv4-mapped: the IPv4 address it is").isTrue();
+        assertThat(loopback.matches("0177.0.0.1", 5)).as("octal-looking: no literal here").isFalse();
         assertThat(DirectRule.parse("::1").matches("[::1]", 8080)).isTrue();
         assertThat(DirectRule.parse("[fd00::/8]:5432").matches("fd12::1", 5432)).isTrue();
         assertThat(DirectRule.parse("[fd00::/8]:5432").matches("fd12::1", 5433)).isFalse();
@@ -44,6 +44,7 @@ class DirectRuleTest {
         assertThatThrownBy(() -> DirectRule.parse("bad host")).hasMessageContaining("not a host name");
         assertThatThrownBy(() -> DirectRule.parse("[::1")).hasMessageContaining("unclosed");
         assertThatThrownBy(() -> DirectRule.parse("[fd00::]/8:5432")).hasMessageContaining("expected ':port'");
+        assertThatThrownBy(() -> DirectRule.parse("fe80:::1")).hasMessageContaining("not a host name");
     }
 
     @Test

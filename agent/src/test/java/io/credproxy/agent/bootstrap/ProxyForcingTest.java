@@ -16,7 +16,7 @@ class ProxyForcingTest {
 
     @BeforeEach
     void install() {
-        AgentContext.install(new EgressPolicy(PROXY, new InetSocketAddress("127.0.0.1", 18081),
+        AgentContext.install(new EgressPolicy(DaemonAddress.literal("127.0.0.1", 18080), DaemonAddress.literal("127.0.0.1", 18081),
                 List.of(DirectRule.parse("localhost"), DirectRule.parse("127.0.0.0/8")), EgressPolicy.SocketMode.TUNNEL,
                 "tito", "Basic dGl0bzo="), AgentEvents.NONE);
     }

@@ -1,23 +1,28 @@
 package io.credproxy.agent.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class EventSenderTest {
     /** Records each batch; fails or refuses when told to; may block until released. */
     static final class FakeTransport implements EventTransport {
         final List<String> batches = new CopyOnWriteArrayList<>();
+        final CountDownLatch sending = new CountDownLatch(1);
         volatile IOException failure;
         volatile CountDownLatch blockUntil;
 
         @Override
         public void send(String jsonArray) throws IOException {
+            sending.countDown();
             CountDownLatch latch = blockUntil;
             if (latch != null) {
                 try {
@@ -84,6 +89,62 @@ class EventSenderTest {
     }
 
     @Test
+    void aFailedHookIsReportedWithItsClientAndTheMethodItLookedFor() {
+        FakeTransport transport = new FakeTransport();
+        EventSender sender = new EventSender("tito", transport, 100, 100, 60_000);
+        sender.instrumentationFailed("jdk-httpclient", "jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)");
+        assertThat(sender.flush()).isTrue();
+        assertThat(transport.batches.get(0)).startsWith("[{\"kind\":\"instrumentation_failed\"")
+                .contains("\"client\":\"jdk-httpclient\"",
+                        "\"frame\":\"jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)\"")
+                .doesNotContain("\"host\"");
+    }
+
+    @Test
+    void theStartsOwnEventsAloneAreNotWorthAConnectionAtExit() {
+        FakeTransport transport = new FakeTransport();
+        EventSender sender = new EventSender("tito", transport, 100, 100, 60_000);
+        sender.instrumented("java.net.Socket"); // woven before start(): the agent's own start
+        sender.instrumented("java.net.ProxySelector");
+
+        sender.close(1_000);
+
+        assertThat(transport.sending.getCount()).as("no connection attempted").isEqualTo(1);
+        assertThat(transport.batches).isEmpty();
+    }
+
+    @Test
+    void theStartsOwnEventsGoWithAnyOtherEventAtExitAndWithEveryPeriodicRound() {
+        FakeTransport transport = new FakeTransport();
+        EventSender atExit = new EventSender("tito", transport, 100, 100, 60_000);
+        atExit.instrumented("java.net.Socket");
+        atExit.start();
+        atExit.socketBlocked("java.net.Socket", "smtp.example", 25, null);
+        atExit.close(1_000);
+        assertThat(transport.batches).singleElement().asString()
+                .contains("\"client\":\"java.net.Socket\"}", "\"kind\":\"socket_blocked\"");
+
+        FakeTransport periodic = new FakeTransport();
+        EventSender quiet = new EventSender("tito", periodic, 100, 100, 60_000);
+        quiet.instrumented("java.net.Socket");
+        assertThat(quiet.flush()).isTrue();
+        assertThat(periodic.batches).as("a round of the thread sends them on their own").singleElement().asString()
+                .contains("\"kind\":\"instrumented\"");
+    }
+
+    @Test
+    void anInstrumentationFailureIsNeverHeldBack() {
+        FakeTransport transport = new FakeTransport();
+        EventSender sender = new EventSender("tito", transport, 100, 100, 60_000);
+        sender.instrumented("java.net.Socket");
+        sender.instrumentationFailed("jdk-httpclient", "jdk.internal.net.http.Http1Request.collectHeaders0(..)");
+
+        sender.close(1_000);
+
+        assertThat(transport.batches).singleElement().asString().contains("instrumentation_failed", "\"kind\":\"instrumented\"");
+    }
+
+    @Test
     void anInvalidEventIsDroppedAndNeverThrownAtTheApplication() {
         EventSender sender = new EventSender("tito", new FakeTransport(), 5, 100, 60_000);
         sender.socketTunneled("java.net.Socket", null, 5432, null); // a socket event needs a host
@@ -142,11 +203,8 @@ class EventSenderTest {
         EventSender sender = new EventSender("tito", transport, 100, 100, 50);
         sender.start();
         sender.instrumented("okhttp");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (transport.events() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(transport.events()).as("sent by the thread, without close").isEqualTo(1);
+        await("sent by the thread, without close").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(transport.events()).isEqualTo(1));
 
         sender.socketBlocked("java.net.Socket", "smtp.example", 25, "com.example.Mailer.send");
         sender.close(5_000);
@@ -154,17 +212,25 @@ class EventSenderTest {
     }
 
     @Test
+    @Timeout(30) // a close that sent again into the hanging transport would never return
     void closeWaitsNoLongerThanItsTimeoutForADaemonThatHangs() throws Exception {
         FakeTransport transport = new FakeTransport();
         transport.blockUntil = new CountDownLatch(1);
         EventSender sender = new EventSender("tito", transport, 100, 100, 10);
         sender.start();
         sender.instrumented("okhttp");
-        Thread.sleep(100); // the thread is now stuck in send
+        await("the thread is stuck sending to the hanging daemon").atMost(Duration.ofSeconds(5))
+                .until(() -> transport.sending.getCount() == 0);
         long start = System.nanoTime();
         sender.close(200);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(150L, 3_000L);
-        sender.socketTunneled("java.net.Socket", "db.example", 5432, null); // still never blocks the caller
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // It waited for the round under way (at least its timeout), then gave up instead of hanging.
+        assertThat(waited).isBetween(190L, 3_000L);
+        assertThat(transport.batches).as("the hanging round delivered nothing, and close did not send it again").isEmpty();
+        long offered = System.nanoTime();
+        sender.socketTunneled("java.net.Socket", "db.example", 5432, null);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - offered)).as("still never blocks the caller")
+                .isLessThan(1_000L);
         transport.blockUntil.countDown();
     }
 

@@ -17,6 +17,7 @@ import java.security.cert.CertificateException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Type;
 
 /**
  * Weaves hooks into {@link WeaveTarget}, defines the result in a fresh class loader (where the JVM's
@@ -35,15 +36,15 @@ class HookWeaverTest {
     @Test
     void anEntryCallReplacesAnArgument() throws Throwable {
         Object target = wovenInstance(hook("greet", "(" + STRING + ")" + STRING)
-                .atEntry(Call.to(WeaveHelpers.class, "shout", "(" + STRING + ")" + STRING, argument(0)).storeArgument(0)));
+                .atEntry(Call.to(WeaveHelpers.class, "shout", "(" + STRING + ")" + STRING, argument(STRING)).storeArgument(STRING)));
         assertThat(call(target, "greet", "world")).isEqualTo("hello WORLD");
     }
 
     @Test
     void anEarlyReturnSkipsTheBodyOnlyWhenTheHelperSaysSo() throws Throwable {
         Object target = wovenInstance(
-                hook("connect", "(" + OBJECT + ")Z").atEntry(skipCall()),
-                hook("blockingConnect", "(" + OBJECT + "J)V").atEntry(skipCall()));
+                hook("connect", "(" + OBJECT + ")Z").atEntry(skipCall(OBJECT)),
+                hook("blockingConnect", "(" + OBJECT + "J)V").atEntry(skipCall(OBJECT)));
         assertThat(call(target, "connect", "skip")).isEqualTo(true);
         assertThat(call(target, "connect", "go")).isEqualTo(false);
         call(target, "blockingConnect", "skip", 5L);
@@ -55,9 +56,9 @@ class HookWeaverTest {
     @Test
     void theHooksLocalCarriesAValueFromEntryToEveryNormalReturn() throws Throwable {
         Object target = wovenInstance(hook("transfer", "(" + OBJECT + "I)V")
-                .atEntry(Call.to(WeaveHelpers.class, "target", "(" + OBJECT + ")" + OBJECT, argument(0)).storeLocal())
-                .atEntry(Call.to(WeaveHelpers.class, "destination", "(" + OBJECT + OBJECT + ")" + OBJECT, argument(0), local())
-                        .storeArgument(0))
+                .atEntry(Call.to(WeaveHelpers.class, "target", "(" + OBJECT + ")" + OBJECT, argument(OBJECT)).storeLocal())
+                .atEntry(Call.to(WeaveHelpers.class, "destination", "(" + OBJECT + OBJECT + ")" + OBJECT, argument(OBJECT), local())
+                        .storeArgument(OBJECT))
                 .beforeReturn(Call.to(WeaveHelpers.class, "after", "(" + OBJECT + OBJECT + ")V", self(), local())));
 
         call(target, "transfer", "redirect", 5);
@@ -78,7 +79,7 @@ class HookWeaverTest {
     void aCatchHookSeesOnlyWhatTheMethodsOwnHandlersLetThrough() throws Throwable {
         Object target = wovenInstance(hook("verify", "(" + STRING + ")V")
                 .onThrown("java/security/cert/CertificateException", Call.to(WeaveHelpers.class, "acceptOrRethrow",
-                        "(Ljava/security/cert/CertificateException;" + OBJECT + STRING + ")V", self(), argument(0))));
+                        "(Ljava/security/cert/CertificateException;" + OBJECT + STRING + ")V", self(), argument(STRING))));
 
         call(target, "verify", "good");
         call(target, "verify", "inner");
@@ -93,7 +94,7 @@ class HookWeaverTest {
     @Test
     void aReturnValueIsReplacedAtEveryReturn() throws Throwable {
         Class<?> woven = weave(hook("pick", "(I)" + OBJECT)
-                .replacingReturn(Call.to(WeaveHelpers.class, "replace", "(" + OBJECT + "I)" + OBJECT, argument(0))));
+                .replacingReturn(Call.to(WeaveHelpers.class, "replace", "(" + OBJECT + "I)" + OBJECT, argument("I"))));
         Method pick = woven.getMethod("pick", int.class);
         assertThat(pick.invoke(null, 1)).isEqualTo("one");
         assertThat(pick.invoke(null, 2)).isEqualTo("two");
@@ -105,7 +106,7 @@ class HookWeaverTest {
     void aConstructorArgumentIsReplacedBeforeSuperAndAFieldCanBeLoadedAtExit() throws Throwable {
         Object target = wovenInstance(
                 hook("<init>", "(" + STRING + OBJECT + ")V").atEntry(Call.to(WeaveHelpers.class, "forceExtra",
-                        "(" + STRING + OBJECT + ")" + OBJECT, argument(0), argument(1)).storeArgument(1)),
+                        "(" + STRING + OBJECT + ")" + OBJECT, argument(STRING), argument(OBJECT)).storeArgument(OBJECT)),
                 hook("describe", "()" + STRING).beforeReturn(Call.to(WeaveHelpers.class, "seen", "(" + STRING + ")V",
                         field("label", STRING))));
         assertThat(target.getClass().getField("extra").get(target)).isEqualTo("forced");
@@ -126,16 +127,45 @@ class HookWeaverTest {
         // A handler spanning a method that assigns a parameter would describe that parameter wrongly.
         assertRefused(hook("reassigns", "(" + STRING + ")V").onThrown("java/security/cert/CertificateException",
                 Call.to(WeaveHelpers.class, "acceptOrRethrow", "(Ljava/security/cert/CertificateException;" + OBJECT + STRING + ")V",
-                        self(), argument(0))), "assigns a parameter");
+                        self(), argument(STRING))), "assigns a parameter");
         assertRefused(hook("<init>", "(" + STRING + OBJECT + ")V").atEntry(Call.to(WeaveHelpers.class, "skip",
-                "(" + OBJECT + OBJECT + ")Z", argument(0), argument(1)).returnIfTrue()), "early return");
-        assertRefused(hook("greet", "(" + STRING + ")" + STRING).atEntry(skipCall()), "early return");
+                "(" + OBJECT + OBJECT + ")Z", argument(STRING), argument(OBJECT)).returnIfTrue()), "early return");
+        assertRefused(hook("greet", "(" + STRING + ")" + STRING).atEntry(skipCall(STRING)), "early return");
         assertRefused(hook("describe", "()" + STRING).beforeReturn(Call.to(WeaveHelpers.class, "after", "(" + OBJECT + OBJECT + ")V",
                 self(), local())), "which no entry call stores");
         assertRefused(hook("pick", "(I)" + OBJECT).atEntry(Call.to(WeaveHelpers.class, "seen", "(" + STRING + ")V", self())),
                 "cannot load this");
-        assertRefused(hook("greet", "(" + STRING + ")" + STRING).atEntry(Call.to(WeaveHelpers.class, "seen", "(" + STRING + ")V",
-                argument(3))), "no argument 3");
+    }
+
+    @Test
+    void aHookCannotBeBuiltToLoadAnArgumentItsMatcherDoesNotPromise() {
+        assertThatThrownBy(() -> hook("greet", "(" + STRING + ")" + STRING)
+                .atEntry(Call.to(WeaveHelpers.class, "seen", "(" + STRING + ")V", argument(OBJECT))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("which the matcher does not take");
+        assertThatThrownBy(() -> hook("greet", "(" + STRING + ")" + STRING)
+                .atEntry(Call.to(WeaveHelpers.class, "shout", "(" + STRING + ")" + STRING, argument(STRING)).storeArgument(OBJECT)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("which the matcher does not take");
+    }
+
+    @Test
+    void oneHookFindsItsArgumentWhereverItStandsAndSkipsAnOverloadWithTwo() throws Throwable {
+        Object target = wovenInstance(MethodHook.in(TARGET, MethodMatcher.named("route").takes(STRING))
+                .atEntry(Call.to(WeaveHelpers.class, "shout", "(" + STRING + ")" + STRING, argument(STRING)).storeArgument(STRING)));
+        assertThat(call(target, "route", "first")).isEqualTo("route FIRST");
+        assertThat(call(target, "route", 8080, "second")).isEqualTo("route SECOND:8080");
+        assertThat(call(target, "route", "third", "via", 1)).as("two Strings: not matched, left alone")
+                .isEqualTo("route third via via:1");
+        assertThat(WeaveHelpers.CALLS).containsExactly("shout first", "shout second");
+    }
+
+    @Test
+    void anArgumentAMethodLacksIsPassedAsNull() throws Throwable {
+        Object target = wovenInstance(MethodHook.in(TARGET, MethodMatcher.named("tag").takes(STRING))
+                .atEntry(Call.to(WeaveHelpers.class, "forceExtra", "(" + STRING + OBJECT + ")" + OBJECT,
+                        argument(STRING), Load.argumentOrNull(OBJECT))));
+        call(target, "tag", "plain");
+        call(target, "tag", "with", "extra");
+        assertThat(WeaveHelpers.CALLS).containsExactly("extra null", "extra extra");
     }
 
     private static void assertRefused(MethodHook hook, String why) {
@@ -143,12 +173,17 @@ class HookWeaverTest {
                 .hasMessageContaining(why);
     }
 
-    private static Call skipCall() {
-        return Call.to(WeaveHelpers.class, "skip", "(" + OBJECT + OBJECT + ")Z", self(), argument(0)).returnIfTrue();
+    private static Call skipCall(String argumentType) {
+        return Call.to(WeaveHelpers.class, "skip", "(" + OBJECT + OBJECT + ")Z", self(), argument(argumentType)).returnIfTrue();
     }
 
+    /** A hook on the method {@code method} with this descriptor: named, taking each parameter type, returning its type. */
     private static MethodHook hook(String method, String descriptor) {
-        return MethodHook.in(TARGET, MethodMatcher.exactly(method, descriptor));
+        MethodMatcher matcher = MethodMatcher.named(method).returns(Type.getReturnType(descriptor).getDescriptor());
+        for (Type parameter : Type.getArgumentTypes(descriptor)) {
+            matcher = matcher.takes(parameter.getDescriptor());
+        }
+        return MethodHook.in(TARGET, matcher);
     }
 
     private static Object wovenInstance(MethodHook... hooks) throws Exception {

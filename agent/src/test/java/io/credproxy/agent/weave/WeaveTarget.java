@@ -104,4 +104,26 @@ public class WeaveTarget {
     public String describe() {
         return "described " + label;
     }
+
+    /** Overloads with a String at different positions, and one with two Strings. */
+    public String route(String host) {
+        return "route " + host;
+    }
+
+    public String route(int port, String host) {
+        return "route " + host + ":" + port;
+    }
+
+    public String route(String host, String via, int port) {
+        return "route " + host + " via " + via + ":" + port;
+    }
+
+    /** Overloads that differ by a trailing parameter. */
+    public void tag(String label) {
+        log.add("tag " + label);
+    }
+
+    public void tag(String label, Object extra) {
+        log.add("tag " + label + " " + extra);
+    }
 }

@@ -5,6 +5,7 @@ import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.report.DestinationReport;
+import io.credproxy.protocol.report.InstrumentationFailure;
 import io.credproxy.protocol.report.Report;
 import io.credproxy.protocol.wire.AgentEvent;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class AppAggregate {
     private final Map<DestinationKey, DestinationAggregate> destinations = new HashMap<>();
     private final Map<BypassKey, BypassAggregate> bypasses = new HashMap<>();
     private final TreeSet<String> clients = new TreeSet<>();
+    private final TreeSet<InstrumentationFailure> failures = new TreeSet<>();
     private long firstSeen = Long.MAX_VALUE;
     private long lastSeen = Long.MIN_VALUE;
 
@@ -66,6 +68,12 @@ final class AppAggregate {
                     clients.add(event.client());
                 }
             }
+            case INSTRUMENTATION_FAILED -> {
+                InstrumentationFailure failure = new InstrumentationFailure(event.client(), event.frame());
+                if (failures.size() < limits.maxClientsPerApp() || failures.contains(failure)) {
+                    failures.add(failure);
+                }
+            }
             case SOCKET_TUNNELED, SOCKET_BLOCKED -> {
                 BypassKey key = new BypassKey(event.kind().wireName(), event.host(), event.port(), event.frame());
                 BypassAggregate b = bypasses.get(key);
@@ -91,7 +99,7 @@ final class AppAggregate {
         List<BypassReport> bs = new ArrayList<>(bypasses.size());
         bypasses.forEach((k, b) -> bs.add(new BypassReport(k.kind(), k.host(), k.port(), k.frame(), b.client,
                 b.count, b.firstSeen, b.lastSeen)));
-        return Reports.app(app, ds, bs, new ArrayList<>(clients),
+        return Reports.app(app, ds, bs, new ArrayList<>(clients), new ArrayList<>(failures),
                 firstSeen == Long.MAX_VALUE ? 0 : firstSeen, lastSeen == Long.MIN_VALUE ? 0 : lastSeen);
     }
 

@@ -6,6 +6,7 @@ import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.report.DestinationReport;
+import io.credproxy.protocol.report.InstrumentationFailure;
 import io.credproxy.protocol.report.Report;
 import java.io.IOException;
 import java.io.Writer;
@@ -98,6 +99,14 @@ final class HtmlReportRenderer implements ReportRenderer {
                 .append(" .. ").append(html(ReportText.time(a.lastSeenMillis()))).append("</p>\n");
         if (!a.instrumentedClients().isEmpty()) {
             h.append("<p>Instrumented clients: ").append(html(String.join(", ", a.instrumentedClients()))).append("</p>\n");
+        }
+        if (!a.instrumentationFailures().isEmpty()) {
+            h.append("<div class=\"bypasses instrumentation-errors\">\n<h3>&#9888; Error: the agent could not instrument ")
+                    .append("these clients (only its socket fence stands)</h3>\n<ul>\n");
+            for (InstrumentationFailure f : a.instrumentationFailures()) {
+                h.append("<li><b>").append(html(f.client())).append("</b>: no ").append(html(f.hook())).append("</li>\n");
+            }
+            h.append("</ul>\n</div>\n");
         }
         if (!a.bypasses().isEmpty()) {
             h.append("<div class=\"bypasses\">\n<h3>&#9888; Bypass attempts caught by the agent: <span class=\"bypass-count\">")

@@ -9,7 +9,7 @@ package io.credproxy.daemon.report;
  * @param maxApps named apps kept; later apps are counted as {@code (other)}
  * @param maxDestinationsPerApp destinations kept per app; later ones fold into {@code (other)}
  * @param maxBypassesPerApp distinct (kind, destination, frame) bypass entries kept per app
- * @param maxClientsPerApp instrumented client names kept per app
+ * @param maxClientsPerApp instrumented client names (and, apart, instrumentation failures) kept per app
  * @param maxNamesPerDestination secret names and distinct statuses kept per destination
  * @param timelineBuckets buckets in the requests-over-time series (widened as time passes)
  */

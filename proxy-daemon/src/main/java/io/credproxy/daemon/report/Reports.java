@@ -3,6 +3,7 @@ package io.credproxy.daemon.report;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.DestinationReport;
+import io.credproxy.protocol.report.InstrumentationFailure;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class Reports {
 
     /** An app report whose request, decision and byte totals are the sums over its destinations. */
     static AppReport app(String app, List<DestinationReport> destinations, List<BypassReport> bypasses,
-                         List<String> clients, long firstSeen, long lastSeen) {
+                         List<String> clients, List<InstrumentationFailure> failures, long firstSeen, long lastSeen) {
         long requests = 0;
         long up = 0;
         long down = 0;
@@ -44,6 +45,6 @@ final class Reports {
         }
         return new AppReport(app, requests, decisions, up, down, firstSeen, lastSeen, clients,
                 destinations.stream().sorted(DESTINATION_ORDER).toList(),
-                bypasses.stream().sorted(BYPASS_ORDER).toList());
+                bypasses.stream().sorted(BYPASS_ORDER).toList(), failures.stream().sorted().toList());
     }
 }

@@ -4,6 +4,7 @@ import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.protocol.report.DestinationReport;
+import io.credproxy.protocol.report.InstrumentationFailure;
 import io.credproxy.protocol.report.Report;
 import java.io.IOException;
 import java.io.Writer;
@@ -14,6 +15,8 @@ import java.util.stream.Collectors;
 /**
  * The report for a terminal: an overview line per app, then a section per app with its bypass
  * attempts (marked {@code !!}, and red when {@code color}) before its destinations.
+ *
+ * <p>Hooks the agent could not weave are errors, shown the same way under the word {@code ERROR}.
  *
  * <p>All text from apps and agents goes through {@link ReportText#clean} so that an app cannot
  * send escape sequences to the operator's terminal.
@@ -59,6 +62,12 @@ final class TableReportRenderer implements ReportRenderer {
                 ReportText.time(a.firstSeenMillis()), ReportText.time(a.lastSeenMillis())));
         if (!a.instrumentedClients().isEmpty()) {
             lines.add("   instrumented: " + ReportText.clean(String.join(", ", a.instrumentedClients())));
+        }
+        if (!a.instrumentationFailures().isEmpty()) {
+            lines.alarm(BYPASS_MARK + " ERROR: the agent could not instrument these clients (only its socket fence stands):");
+            for (InstrumentationFailure f : a.instrumentationFailures()) {
+                lines.alarm(BYPASS_MARK + "    " + ReportText.clean(f.client()) + ": no " + ReportText.clean(f.hook()));
+            }
         }
         if (!a.bypasses().isEmpty()) {
             lines.alarm(BYPASS_MARK + " " + a.bypassAttempts() + " raw socket connects caught by the agent (bypass attempts):");

@@ -10,6 +10,7 @@ import io.credproxy.protocol.report.DestinationReport;
 import io.credproxy.protocol.report.Report;
 import io.credproxy.protocol.report.Timeline;
 import io.credproxy.protocol.report.TimelineBucket;
+import io.credproxy.protocol.wire.AgentEvent;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
@@ -83,6 +84,40 @@ class RenderersTest {
 
         assertThat(AuditJson.newMapper().readValue(json, Report.class)).isEqualTo(report);
         assertThat(json).contains("\"source\" : \"daemon\"");
+    }
+
+    @Test
+    void everyFormatShowsAHookTheAgentCouldNotWeaveAsAnError() throws IOException {
+        ReportAggregator aggregator = new ReportAggregator(ReportLimits.defaults(), SampleReports.CLOCK, Report.SOURCE_DAEMON);
+        SampleReports.feed(aggregator);
+        String hook = "jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)";
+        aggregator.recordAgentEvent(AgentEvent.instrumentationFailed(SampleReports.T0, "tito", "jdk-httpclient", hook));
+        aggregator.recordAgentEvent(AgentEvent.instrumentationFailed(SampleReports.T0 + 1, "tito", "jdk-httpclient", hook));
+        aggregator.recordAgentEvent(AgentEvent.instrumentationFailed(SampleReports.T0, "tito", "okhttp<b>\u001b[2J",
+                HOSTILE_FRAME));
+        Report report = aggregator.snapshot();
+
+        String table = render(ReportFormat.TABLE, report, false);
+        assertThat(table).contains("!! ERROR: the agent could not instrument these clients")
+                .contains("!!    jdk-httpclient: no " + hook)
+                .doesNotContain("\u001b");
+        assertThat(table.lines().filter(l -> l.contains(hook))).as("one line per hook, however often reported").hasSize(1);
+        assertThat(render(ReportFormat.TABLE, report, true)).contains("\u001b[1;31m!! ERROR: the agent could not instrument")
+                .contains("\u001b[1;31m!!    jdk-httpclient: no " + hook + "\u001b[0m");
+
+        String html = render(ReportFormat.HTML, report, false);
+        assertThat(html).contains("<div class=\"bypasses instrumentation-errors\">")
+                .contains("Error: the agent could not instrument")
+                .contains("<li><b>jdk-httpclient</b>: no jdk.internal.net.http.HttpRequestImpl.&lt;init&gt;(.. java.net.ProxySelector ..)</li>")
+                .doesNotContain("<img").doesNotContain("okhttp<b>");
+
+        String json = render(ReportFormat.JSON, report, false);
+        assertThat(json).contains("\"instrumentationFailures\"").contains("\"client\" : \"jdk-httpclient\"");
+        Report parsed = AuditJson.newMapper().readValue(json, Report.class);
+        assertThat(parsed).isEqualTo(report);
+        assertThat(parsed.apps().get(0).instrumentationFailures()).hasSize(2);
+        assertThat(parsed.apps().get(0).instrumentedClients()).as("other clients still listed")
+                .containsExactly("jdk-httpclient", "okhttp");
     }
 
     @Test

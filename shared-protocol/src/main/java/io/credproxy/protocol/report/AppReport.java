@@ -16,6 +16,7 @@ import java.util.Map;
  * @param instrumentedClients the clients the agent reported it instrumented, sorted
  * @param destinations per destination, most requests first
  * @param bypasses the agent's socket events (raw connects tunneled or blocked), most recent first
+ * @param instrumentationFailures the hooks the agent reported it could not weave, sorted: errors
  */
 public record AppReport(
         String app,
@@ -27,13 +28,23 @@ public record AppReport(
         long lastSeenMillis,
         List<String> instrumentedClients,
         List<DestinationReport> destinations,
-        List<BypassReport> bypasses) {
+        List<BypassReport> bypasses,
+        List<InstrumentationFailure> instrumentationFailures) {
 
     public AppReport {
         decisions = Counts.sorted(decisions);
         instrumentedClients = instrumentedClients == null ? List.of() : List.copyOf(instrumentedClients);
         destinations = destinations == null ? List.of() : List.copyOf(destinations);
         bypasses = bypasses == null ? List.of() : List.copyOf(bypasses);
+        instrumentationFailures = instrumentationFailures == null ? List.of() : List.copyOf(instrumentationFailures);
+    }
+
+    /** A report without instrumentation failures (the schema before they were reported). */
+    public AppReport(String app, long requests, Map<String, Long> decisions, long bytesUp, long bytesDown,
+            long firstSeenMillis, long lastSeenMillis, List<String> instrumentedClients, List<DestinationReport> destinations,
+            List<BypassReport> bypasses) {
+        this(app, requests, decisions, bytesUp, bytesDown, firstSeenMillis, lastSeenMillis, instrumentedClients, destinations,
+                bypasses, List.of());
     }
 
     /** Requests with the given decision. */

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param client which client or socket API: {@code okhttp}, {@code jdk-httpclient},
  *     {@code java.net.Socket}, ...; {@code null} when unknown
  * @param host for socket kinds, the destination host the application asked for; {@code null} for
- *     {@link AgentEventKind#INSTRUMENTED}
+ *     the other kinds
  * @param port for socket kinds, the destination port; 0 otherwise
  * @param frame for socket kinds, the application frame that opened the socket, {@code class.method};
+ *     for {@link AgentEventKind#INSTRUMENTATION_FAILED}, the method the agent could not hook
+ *     ({@code jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)});
  *     {@code null} when unknown or for {@link AgentEventKind#INSTRUMENTED}
  */
 public record AgentEvent(
@@ -53,6 +55,11 @@ public record AgentEvent(
     /** An {@code instrumented} event for one client. */
     public static AgentEvent instrumented(long timeMillis, String app, String client) {
         return new AgentEvent(AgentEventKind.INSTRUMENTED, timeMillis, app, client, null, 0, null);
+    }
+
+    /** An {@code instrumentation_failed} event: {@code hook}, of {@code client}, could not be woven. */
+    public static AgentEvent instrumentationFailed(long timeMillis, String app, String client, String hook) {
+        return new AgentEvent(AgentEventKind.INSTRUMENTATION_FAILED, timeMillis, app, client, null, 0, hook);
     }
 
     /** A {@code socket_tunneled} or {@code socket_blocked} event. */

@@ -9,7 +9,13 @@ public enum AgentEventKind {
     /** A raw socket connect was carried through a CONNECT tunnel to the daemon instead of going direct. */
     SOCKET_TUNNELED,
     /** A raw socket connect was refused ({@code sockets=block}, or a channel that cannot be tunneled). */
-    SOCKET_BLOCKED;
+    SOCKET_BLOCKED,
+    /**
+     * The agent could not instrument a client: one of its hooks found no method in this JVM's (or
+     * library's) version of the class, or the class could not be woven. An error for the operator:
+     * the client is not forced through the daemon by its own instrumentation.
+     */
+    INSTRUMENTATION_FAILED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
@@ -33,6 +39,6 @@ public enum AgentEventKind {
 
     /** True for the two socket kinds, which carry a destination and a frame. */
     public boolean isSocket() {
-        return this != INSTRUMENTED;
+        return this == SOCKET_TUNNELED || this == SOCKET_BLOCKED;
     }
 }

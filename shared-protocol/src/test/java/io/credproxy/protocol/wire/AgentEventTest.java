@@ -45,6 +45,19 @@ class AgentEventTest {
     }
 
     @Test
+    void anInstrumentationFailureNamesTheHookInItsFrameAndNeedsNoHost() {
+        AgentEvent event = AgentEvent.instrumentationFailed(1, "a", "jdk-httpclient",
+                "jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)\u001b[2J");
+
+        assertThat(event.kind().wireName()).isEqualTo("instrumentation_failed");
+        assertThat(event.kind().isSocket()).isFalse();
+        assertThat(event.host()).isNull();
+        assertThat(event.frame()).isEqualTo("jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)?[2J");
+        assertThat(AgentEventJson.toJson(event)).isEqualTo("{\"kind\":\"instrumentation_failed\",\"timeMillis\":1,\"app\":\"a\","
+                + "\"client\":\"jdk-httpclient\",\"frame\":\"jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)?[2J\"}");
+    }
+
+    @Test
     void kindsRoundTripThroughWireNames() {
         for (AgentEventKind kind : AgentEventKind.values()) {
             assertThat(AgentEventKind.fromWireName(kind.wireName())).isSameAs(kind);

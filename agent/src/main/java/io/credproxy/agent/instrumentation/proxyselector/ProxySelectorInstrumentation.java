@@ -1,6 +1,6 @@
 package io.credproxy.agent.instrumentation.proxyselector;
 
-import io.credproxy.agent.bootstrap.ForcedProxySelector;
+import io.credproxy.agent.bootstrap.SelectorForcing;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.weave.Call;
 import io.credproxy.agent.weave.MethodHook;
@@ -15,6 +15,8 @@ import java.util.List;
  * {@code HttpURLConnection} for exempt hosts); the known clients are forced in their own instrumentation.
  */
 public final class ProxySelectorInstrumentation implements ClientInstrumentation {
+    private static final String SELECTOR = "Ljava/net/ProxySelector;";
+
     @Override
     public String client() {
         return "java.net.ProxySelector";
@@ -22,7 +24,7 @@ public final class ProxySelectorInstrumentation implements ClientInstrumentation
 
     @Override
     public List<MethodHook> hooks() {
-        return List.of(MethodHook.in("java.net.ProxySelector", MethodMatcher.exactly("getDefault", "()Ljava/net/ProxySelector;"))
-                .replacingReturn(Call.to(ForcedProxySelector.class, "wrap", "(Ljava/net/ProxySelector;)Ljava/net/ProxySelector;")));
+        return List.of(MethodHook.in("java.net.ProxySelector", MethodMatcher.named("getDefault").returns(SELECTOR))
+                .replacingReturn(Call.to(SelectorForcing.class, "wrap", "(" + SELECTOR + ")" + SELECTOR)));
     }
 }

@@ -16,10 +16,14 @@ import java.util.List;
  *
  * <p>{@code SocketChannelImpl.connect} serves {@code SocketChannel.connect} and {@code open(address)};
  * {@code blockingConnect} serves the channel's socket adaptor. When {@link SocketGuard} tunnels, it has
- * connected the channel itself, so the method returns at once ({@code true}: connected). Required.
+ * connected the channel itself, so the method returns at once ({@code true}: connected). Both are
+ * matched by name and the {@code SocketAddress} they take, and by the {@code boolean} or {@code void}
+ * they return, which the early return needs. Required.
  */
 public final class SocketChannelInstrumentation implements ClientInstrumentation {
-    private static final String CONNECT_CHANNEL = "(Ljava/nio/channels/SocketChannel;Ljava/net/SocketAddress;)Z";
+    private static final Call CONNECT_CHANNEL = Call.to(SocketGuard.class, "connectChannel",
+            "(Ljava/nio/channels/SocketChannel;Ljava/net/SocketAddress;)Z", self(), argument(SocketInstrumentation.SOCKET_ADDRESS))
+            .returnIfTrue();
 
     @Override
     public String client() {
@@ -29,13 +33,13 @@ public final class SocketChannelInstrumentation implements ClientInstrumentation
     @Override
     public List<MethodHook> hooks() {
         return List.of(
-                MethodHook.in("sun.nio.ch.SocketChannelImpl", MethodMatcher.exactly("connect", "(Ljava/net/SocketAddress;)Z"))
-                        .atEntry(Call.to(SocketGuard.class, "connectChannel", CONNECT_CHANNEL, self(), argument(0))
-                                .returnIfTrue())
+                MethodHook.in("sun.nio.ch.SocketChannelImpl",
+                                MethodMatcher.named("connect").takes(SocketInstrumentation.SOCKET_ADDRESS).returns("Z"))
+                        .atEntry(CONNECT_CHANNEL)
                         .required(),
-                MethodHook.in("sun.nio.ch.SocketChannelImpl", MethodMatcher.exactly("blockingConnect", "(Ljava/net/SocketAddress;J)V"))
-                        .atEntry(Call.to(SocketGuard.class, "connectChannel", CONNECT_CHANNEL, self(), argument(0))
-                                .returnIfTrue())
+                MethodHook.in("sun.nio.ch.SocketChannelImpl",
+                                MethodMatcher.named("blockingConnect").takes(SocketInstrumentation.SOCKET_ADDRESS).returns("V"))
+                        .atEntry(CONNECT_CHANNEL)
                         .required());
     }
 }

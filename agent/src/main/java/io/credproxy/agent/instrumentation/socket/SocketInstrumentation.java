@@ -22,10 +22,13 @@ import java.util.List;
  * non-exempt address, which catches what goes around {@code Socket.connect} (an
  * application-configured SOCKS proxy, for one). These hooks are required: the agent refuses to start
  * without them. Their helpers' refusals and failed tunnels are exactly what the application must see.
+ * Each is matched by name and the {@code SocketAddress} and timeout it needs: {@code connect(String,
+ * int)} and {@code connect(InetAddress, int)} of the {@code SocketImpl}s take no {@code SocketAddress}.
  */
 public final class SocketInstrumentation implements ClientInstrumentation {
-    private static final String CONNECT = "(Ljava/net/SocketAddress;I)V";
-    private static final String IMPL_CHECK = "(Ljava/net/SocketAddress;)V";
+    static final String SOCKET_ADDRESS = "Ljava/net/SocketAddress;";
+    private static final Call CHECK_IMPL_CONNECT = Call.to(SocketGuard.class, "checkImplConnect",
+            "(Ljava/net/SocketAddress;)V", argument(SOCKET_ADDRESS));
 
     @Override
     public String client() {
@@ -35,20 +38,22 @@ public final class SocketInstrumentation implements ClientInstrumentation {
     @Override
     public List<MethodHook> hooks() {
         return List.of(
-                MethodHook.in("java.net.Socket", MethodMatcher.exactly("connect", CONNECT))
+                MethodHook.in("java.net.Socket", connect())
                         .atEntry(Call.to(SocketGuard.class, "tunnelTarget",
-                                "(Ljava/net/SocketAddress;)Ljava/net/InetSocketAddress;", argument(0)).storeLocal())
+                                "(Ljava/net/SocketAddress;)Ljava/net/InetSocketAddress;", argument(SOCKET_ADDRESS)).storeLocal())
                         .atEntry(Call.to(SocketGuard.class, "destinationFor",
                                 "(Ljava/net/SocketAddress;Ljava/net/InetSocketAddress;)Ljava/net/SocketAddress;",
-                                argument(0), local()).storeArgument(0))
+                                argument(SOCKET_ADDRESS), local()).storeArgument(SOCKET_ADDRESS))
                         .beforeReturn(Call.to(SocketGuard.class, "afterConnect",
                                 "(Ljava/net/Socket;Ljava/net/InetSocketAddress;)V", self(), local()))
                         .required(),
-                MethodHook.in("sun.nio.ch.NioSocketImpl", MethodMatcher.exactly("connect", CONNECT))
-                        .atEntry(Call.to(SocketGuard.class, "checkImplConnect", IMPL_CHECK, argument(0)))
-                        .required(),
+                MethodHook.in("sun.nio.ch.NioSocketImpl", connect()).atEntry(CHECK_IMPL_CONNECT).required(),
                 // JDK 17 with -Djdk.net.usePlainSocketImpl; gone in later JDKs.
-                MethodHook.in("java.net.AbstractPlainSocketImpl", MethodMatcher.exactly("connect", CONNECT))
-                        .atEntry(Call.to(SocketGuard.class, "checkImplConnect", IMPL_CHECK, argument(0))));
+                MethodHook.in("java.net.AbstractPlainSocketImpl", connect()).atEntry(CHECK_IMPL_CONNECT).optional());
+    }
+
+    /** {@code connect(SocketAddress, int timeout)}, wherever the two stand. */
+    private static MethodMatcher connect() {
+        return MethodMatcher.named("connect").takes(SOCKET_ADDRESS).takes("I").returns("V");
     }
 }

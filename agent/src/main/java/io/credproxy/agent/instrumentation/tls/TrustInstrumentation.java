@@ -1,6 +1,7 @@
 package io.credproxy.agent.instrumentation.tls;
 
 import static io.credproxy.agent.weave.Load.argument;
+import static io.credproxy.agent.weave.Load.argumentOrNull;
 import static io.credproxy.agent.weave.Load.self;
 
 import io.credproxy.agent.bootstrap.CaTrust;
@@ -19,12 +20,14 @@ import java.util.List;
  * {@code checkServerTrusted} methods throws a {@code CertificateException}, {@link CaTrust} may
  * overturn the rejection (see there for when); otherwise it is thrown again, unchanged. This works for
  * trust managers built before the agent attached too, since it changes the class, not the instances.
+ * One hook serves the three overloads (chain and auth type, then a {@code Socket}, an
+ * {@code SSLEngine} or nothing): the one the method lacks is passed as {@code null}.
  */
 public final class TrustInstrumentation implements ClientInstrumentation {
-    private static final String TRUST_MANAGER = "sun.security.ssl.X509TrustManagerImpl";
-    private static final String REJECTION = "java/security/cert/CertificateException";
-    private static final String CHAIN = "[Ljava/security/cert/X509Certificate;Ljava/lang/String;";
-    private static final String HOOK_PREFIX = "(Ljava/security/cert/CertificateException;Ljavax/net/ssl/X509TrustManager;" + CHAIN;
+    private static final String CHAIN = "[Ljava/security/cert/X509Certificate;";
+    private static final String STRING = "Ljava/lang/String;";
+    private static final String SOCKET = "Ljava/net/Socket;";
+    private static final String ENGINE = "Ljavax/net/ssl/SSLEngine;";
 
     @Override
     public String client() {
@@ -33,18 +36,11 @@ public final class TrustInstrumentation implements ClientInstrumentation {
 
     @Override
     public List<MethodHook> hooks() {
-        return List.of(
-                hook("Ljava/net/Socket;"),
-                hook("Ljavax/net/ssl/SSLEngine;"),
-                hook(""));
-    }
-
-    /** The hook on {@code checkServerTrusted(chain, authType[, last])}. */
-    private static MethodHook hook(String last) {
-        Call call = last.isEmpty()
-                ? Call.to(CaTrust.class, "rethrowUnlessAccepted", HOOK_PREFIX + ")V", self(), argument(0), argument(1))
-                : Call.to(CaTrust.class, "rethrowUnlessAccepted", HOOK_PREFIX + last + ")V", self(), argument(0), argument(1), argument(2));
-        return MethodHook.in(TRUST_MANAGER, MethodMatcher.exactly("checkServerTrusted", "(" + CHAIN + last + ")V"))
-                .onThrown(REJECTION, call);
+        return List.of(MethodHook.in("sun.security.ssl.X509TrustManagerImpl",
+                        MethodMatcher.named("checkServerTrusted").takes(CHAIN).takes(STRING).returns("V"))
+                .onThrown("java/security/cert/CertificateException", Call.to(CaTrust.class, "rethrowUnlessAccepted",
+                        "(Ljava/security/cert/CertificateException;Ljavax/net/ssl/X509TrustManager;" + CHAIN + STRING + SOCKET
+                                + ENGINE + ")V",
+                        self(), argument(CHAIN), argument(STRING), argumentOrNull(SOCKET), argumentOrNull(ENGINE))));
     }
 }
