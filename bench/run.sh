@@ -121,10 +121,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Seven free loopback ports.
-read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin < <(python3 -c '
+# Nine free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(7)]
+socks = [socket.socket() for _ in range(9)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 
@@ -204,6 +204,15 @@ http {
       add_header X-Auth-Check \$auth_check always;
     }
   }
+  # The same echo over h2 (ALPN h2, http/1.1), for the HTTP/2 scenario.
+  server {
+    listen 127.0.0.1:$port_nginx_h2 ssl http2;
+    server_name localhost;
+    ssl_certificate $work/upstream.pem;
+    ssl_certificate_key $work/upstream.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = /echo { default_type text/plain; add_header X-Auth-Check \$auth_check always; return 200 \$auth_check; }
+  }
 }
 EOF
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx.log" 2>&1 &
@@ -216,6 +225,13 @@ wait_port nginx "$!" "$port_nginx"
   > "$work/helper.log" 2>&1 &
 pids+=($!)
 wait_port helper "$!" "$port_helper"
+
+# Upstream 3: the benchmark's gRPC server (gRPC-java), for the gRPC scenario.
+"$loadgen_java" -Xmx256m -cp "$bench_jar" io.credproxy.bench.grpc.BenchGrpcServer \
+  127.0.0.1 "$port_grpc" "$work/upstream.pem" "$work/upstream.key" "$work/etc/secrets.env" BENCH_API_TOKEN \
+  > "$work/grpc.log" 2>&1 &
+pids+=($!)
+wait_port grpc "$!" "$port_grpc"
 
 target_args=()
 if want direct; then
@@ -234,6 +250,8 @@ upstream:
   resolve:
     "localhost:$port_nginx": "127.0.0.1:$port_nginx"
     "localhost:$port_helper": "127.0.0.1:$port_helper"
+    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
+    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
 rules:
   - host: localhost
     headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
@@ -272,6 +290,8 @@ upstream:
   resolve:
     "localhost:$port_nginx": "127.0.0.1:$port_nginx"
     "localhost:$port_helper": "127.0.0.1:$port_helper"
+    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
+    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
 apps:
   bench: {uids: [$(id -u)]}
 identity:
@@ -306,6 +326,7 @@ fi
 if [ "$serve" = 1 ]; then
   echo "bench: serving until interrupted; work directory $work"
   echo "  echo/download: https://localhost:$port_nginx/echo  /download   sse/upload: https://localhost:$port_helper/sse /upload"
+  echo "  h2 echo: https://localhost:$port_nginx_h2/echo   gRPC: localhost:$port_grpc (bench.Echo/Unary)"
   echo "  credproxy: 127.0.0.1:$port_credproxy (admin $port_admin, CA $work/credproxy-ca/ca.pem)"
   echo "  mitmdump:  127.0.0.1:$port_mitm (CA $work/mitm-conf/mitmproxy-ca-cert.pem)   upstream CA: $work/upstream-ca.pem"
   keep=1
@@ -326,7 +347,7 @@ meta=(
   --meta "credproxy=$(java_version "$credproxy_java"), $(basename "$daemon_jar")"
   --meta "credproxy JVM options=$credproxy_opts"
   --meta "mitmdump=$(mitmdump --version 2>/dev/null | head -1) with bench/mitm_inject_addon.py (the seed's addon)"
-  --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs and the download; the benchmark's Netty server (1 thread) for SSE and uploads"
+  --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs (h2 too) and the download; the benchmark's Netty server (1 thread) for SSE and uploads; gRPC-java for gRPC"
 )
 echo "bench: running the $profile profile against: $targets"
 set +e
@@ -337,6 +358,7 @@ if [ "$compare" = 1 ]; then
     --echo-url "https://localhost:$port_nginx/echo" \
     --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
     --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
+    --echo-h2-url "https://localhost:$port_nginx_h2/echo" --grpc-target "localhost:$port_grpc" \
     --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only_scenarios:+--only "$only_scenarios"} ${prime:+--prime-seconds "$prime"} \
     "${meta[@]}" --meta "load average at end=see below" --out "$out"
   status=$?

@@ -19,6 +19,8 @@ public final class Profiles {
     public static final String NEWCONN_C16 = "newconn-c16";
     public static final String SSE_FIRST_EVENT = "sse-first-event";
     public static final String HELD_1000 = "held-1000";
+    public static final String H2_KEEPALIVE_C16 = "h2-keepalive-c16";
+    public static final String GRPC_UNARY_C16 = "grpc-unary-c16";
 
     private Profiles() {}
 
@@ -36,6 +38,8 @@ public final class Profiles {
                 new PlannedScenario(new RequestLoopScenario(KEEPALIVE_C1, Mode.KEEP_ALIVE, 1, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new RequestLoopScenario(KEEPALIVE_C16, Mode.KEEP_ALIVE, 16, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new RequestLoopScenario("keepalive-c64", Mode.KEEP_ALIVE, 64, firstWarmup, warmup, measure), rounds),
+                new PlannedScenario(new RequestLoopScenario(H2_KEEPALIVE_C16, Mode.KEEP_ALIVE_H2, 16, firstWarmup, warmup, measure), rounds),
+                new PlannedScenario(new RequestLoopScenario(GRPC_UNARY_C16, Mode.GRPC_UNARY, 16, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new RequestLoopScenario("newconn-c1", Mode.NEW_CONNECTION, 1, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new RequestLoopScenario(NEWCONN_C16, Mode.NEW_CONNECTION, 16, firstWarmup, warmup, measure), rounds),
                 new PlannedScenario(new TransferScenario("download-" + size, Direction.DOWNLOAD, transferBytes), rounds),
@@ -56,6 +60,8 @@ public final class Profiles {
         return List.of(
                 new PlannedScenario(new RequestLoopScenario(KEEPALIVE_C1, Mode.KEEP_ALIVE, 1, warmup, warmup, measure), 1),
                 new PlannedScenario(new RequestLoopScenario(KEEPALIVE_C16, Mode.KEEP_ALIVE, 16, warmup, warmup, measure), 1),
+                new PlannedScenario(new RequestLoopScenario(H2_KEEPALIVE_C16, Mode.KEEP_ALIVE_H2, 16, warmup, warmup, measure), 1),
+                new PlannedScenario(new RequestLoopScenario(GRPC_UNARY_C16, Mode.GRPC_UNARY, 16, warmup, warmup, measure), 1),
                 new PlannedScenario(new RequestLoopScenario("newconn-c4", Mode.NEW_CONNECTION, 4, warmup, warmup, measure), 1),
                 new PlannedScenario(new TransferScenario("download-" + size, Direction.DOWNLOAD, transferBytes), 1),
                 new PlannedScenario(new TransferScenario("upload-" + size, Direction.UPLOAD, transferBytes), 1),

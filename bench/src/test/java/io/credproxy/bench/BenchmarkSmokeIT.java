@@ -45,8 +45,9 @@ class BenchmarkSmokeIT {
         Path report = newest(results);
         String markdown = Files.readString(report);
         for (String target : List.of("direct", "credproxy", "mitmdump")) {
-            for (String scenario : List.of("keepalive-c1", "keepalive-c16", "newconn-c4", "download-1MiB", "upload-1MiB",
-                    "download-echo-1MiB", "sse-first-event", "sse-rate", "sse-echo-rate", "held-100")) {
+            for (String scenario : List.of("keepalive-c1", "keepalive-c16", "h2-keepalive-c16", "grpc-unary-c16", "newconn-c4",
+                    "download-1MiB", "upload-1MiB", "download-echo-1MiB", "sse-first-event", "sse-rate", "sse-echo-rate",
+                    "held-100")) {
                 assertThat(markdown).as("report row for %s / %s", scenario, target).contains("| " + scenario + " | " + target + " |");
             }
         }

@@ -59,7 +59,9 @@ final class ChildJvm {
         /** OkHttp 5.x instead of 4.x. */
         OKHTTP5,
         /** Standard, plus an application's own (older, unrelocated) Byte Buddy. */
-        OWN_BYTEBUDDY
+        OWN_BYTEBUDDY,
+        /** Standard, plus gRPC-java (grpc-netty-shaded, grpc-stub and their dependencies). */
+        GRPC
     }
 
     record Result(int exitCode, String stdout, String stderr) {
@@ -174,6 +176,9 @@ final class ChildJvm {
         }
         if (libraries == Libraries.OWN_BYTEBUDDY) {
             entries.addAll(jars(APP_CLASSPATH.resolve("app-bytebuddy")));
+        }
+        if (libraries == Libraries.GRPC) {
+            entries.addAll(List.of(Files.readString(APP_CLASSPATH.resolve("grpc.txt")).trim().split(File.pathSeparator)));
         }
         return String.join(File.pathSeparator, entries);
     }

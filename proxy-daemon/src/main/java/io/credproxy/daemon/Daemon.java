@@ -23,8 +23,8 @@ import io.credproxy.daemon.tls.CertificateAuthority;
 import io.credproxy.daemon.tls.LeafCertificateFactory;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.TlsEngines;
+import io.credproxy.daemon.tls.UpstreamTls;
 import io.credproxy.daemon.tls.UpstreamTrust;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
@@ -96,7 +96,7 @@ public final class Daemon implements AutoCloseable {
         Secrets secrets = options.secretStore().load(config.secrets());
         Policy policy = Policy.load(config, secrets);
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
-        SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
+        UpstreamTls upstreamTls = UpstreamTrust.clientContexts(config.upstream().extraCa());
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
         LimitsConfig limits = config.limits().resolve(FileDescriptors.limit(), Runtime.getRuntime().maxMemory());

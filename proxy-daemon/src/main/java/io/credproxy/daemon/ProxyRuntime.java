@@ -19,7 +19,7 @@ import io.credproxy.daemon.server.ProxyServer;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.server.UpstreamConnector;
 import io.credproxy.daemon.tls.ServerSslContexts;
-import io.netty.handler.ssl.SslContext;
+import io.credproxy.daemon.tls.UpstreamTls;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,7 @@ final class ProxyRuntime implements AutoCloseable {
      * @param identity who the peer is (first in the chain: the connection limit per peer counts by it)
      */
     static ProxyRuntime start(ProxyConfig config, LimitsConfig limits, DaemonOptions options, PolicyHolder policies,
-            ServerSslContexts serverContexts, SslContext upstreamTls, Reporting reporting, IdentityStage identity)
+            ServerSslContexts serverContexts, UpstreamTls upstreamTls, Reporting reporting, IdentityStage identity)
             throws ConfigException {
         Transport transport = new Transport(options.workerThreads());
         UpstreamConnector connector = null;

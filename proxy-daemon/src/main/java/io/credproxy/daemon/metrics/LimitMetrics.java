@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.util.EnumMap;
@@ -19,8 +18,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Series: {@code credproxy_limit_rejections_total{limit}} (one per {@link Limit}, at 0 from the
  * start), {@code credproxy_netty_direct_memory_bytes} (what Netty's default allocator holds in
- * direct memory), {@code credproxy_buffered_head_bytes}, {@code credproxy_connections_max}, and
- * Micrometer's {@code process_files_open_files} / {@code process_files_max_files}. Thread-safe.
+ * direct memory), {@code credproxy_buffered_head_bytes} and {@code credproxy_connections_max}; the
+ * descriptors come with {@link ProxyMetrics} ({@code process_open_fds}, {@code process_max_fds}). Thread-safe.
  */
 public final class LimitMetrics {
     private final MeterRegistry registry;
@@ -35,7 +34,6 @@ public final class LimitMetrics {
                     .tag("limit", limit.metricName())
                     .register(registry));
         }
-        new FileDescriptorMetrics().bindTo(registry);
         Gauge.builder("credproxy.netty.direct.memory", LimitMetrics::nettyDirectMemory)
                 .description("Direct memory held by Netty's default buffer allocator")
                 .baseUnit("bytes")

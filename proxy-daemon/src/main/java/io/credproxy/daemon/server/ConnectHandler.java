@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Intercept: answer {@code 200 Connection Established}, then terminate TLS with a leaf minted
  * for the CONNECT host ({@link SniHandler} records the server name the client asked for, which
- * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target. The
- * upstream connection is made per request, from the pool.
+ * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target, over
+ * HTTP/1.1 or h2 as the client chose by ALPN ({@link ClientProtocolHandler}). The upstream
+ * connection is made per request, from the pool.
  *
  * <p>Tunnel: connect to the target first, its resolved address judged by the chain's
  * {@link io.credproxy.daemon.pipeline.UpstreamAddressHook} (so a failure or a refusal can still be
@@ -99,12 +100,11 @@ final class ConnectHandler implements RequestSink {
             tunnel.sniHost(hostname);
             return proxy.serverContexts().forHost(target.host());
         }, proxy.limits().config().headerTimeoutMillis() + 1000L)); // a backstop: the head guard below ends it first
-        // The handshake and the first request head share one header timeout, counted from now.
+        // The handshake and the first request head share one header timeout, counted from now; with
+        // h2 the guard goes once ALPN has chosen (h2 has limits of its own, per stream).
         RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
-        p.addAfter("tls", "https-handshake", new InterceptedHandshake(proxy, tunnel));
-        p.addAfter("https-handshake", "https-head", guard);
-        p.addAfter("https-head", "https-codec", HttpCodecs.server());
-        p.addAfter("https-codec", "https-forward", new ForwardHandler(proxy, tunnel, guard));
+        p.addAfter("tls", "alpn", new ClientProtocolHandler(proxy, tunnel, guard));
+        p.addAfter("alpn", ClientProtocolHandler.HEAD_GUARD, guard);
         guard.awaitHeadFromNow();
         switchPipeline(p);
     }

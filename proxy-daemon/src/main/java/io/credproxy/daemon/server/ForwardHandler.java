@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
     private boolean detached;
     private boolean draining;
 
-    /** @param guard this layer's head guard; {@code null} when there is none (tests) */
+    /** @param guard this layer's head guard; {@code null} when there is none (an h2 stream, tests) */
     ForwardHandler(ProxyContext proxy, ClientConnection connection, RequestHeadGuard guard) {
         this.proxy = proxy;
         this.connection = connection;
@@ -215,6 +216,9 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
         if (evt == ProxyServer.Drain.INSTANCE) {
             drain();
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+            // The handshake of an intercepted tunnel is done and this handler was just installed for HTTP/1.1.
+            context.read();
         }
         context.fireUserEventTriggered(evt);
     }

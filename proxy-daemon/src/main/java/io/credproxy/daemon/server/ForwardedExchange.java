@@ -62,7 +62,8 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
 
     private void acquire(boolean pooledAllowed) {
         UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses() ? this : UpstreamAddressCheck.ANY;
-        proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed, check).addListener(this::onAcquired);
+        (WebSocketUpgrade.requested(exchange) ? proxy.upstreams().acquireHttp11(key, client.channel().eventLoop(), check)
+                : proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed, check)).addListener(this::onAcquired);
     }
 
     /** The chain judges the upstream address this exchange is about to use. */
@@ -91,6 +92,10 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         handler.attach(this);
         request.sendTo(upstream, retried);
         upstream.read();
+    }
+
+    ForwardHandler owner() {
+        return owner;
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,6 +82,8 @@ final class RequestStarter {
         boolean clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         // Inside a tunnel the CONNECT's claim counts, identified again under the policy in force now.
         Optional<ProxyIdentity> claim = intercepted ? connection.connectClaim() : RequestRouter.claimOf(request);
+        // A WebSocket handshake takes over its HTTP/1.1 connection; an h2 stream has none to give (RFC 8441 is not offered).
+        boolean webSocket = intercepted && !(ctx.channel() instanceof Http2StreamChannel) && WebSocketUpgrade.isRequested(request);
         HopByHopHeaders.strip(request.headers());
         request.setUri(route.target().pathAndQuery());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -93,6 +96,9 @@ final class RequestStarter {
                 destination, intercepted ? Target.Kind.INTERCEPTED : Target.Kind.HTTP, request.method().name(), policy);
         Exchange exchange = new Exchange(target, route.scheme(), connection.sniHost(), request, route.target().path(),
                 intercepted ? route.target().authority() : null);
+        if (webSocket) {
+            WebSocketUpgrade.keepHandshake(exchange, request);
+        }
         if (!intercepted) {
             TargetDecision decision = proxy.stages().onTarget(target);
             if (decision.action() == TargetDecision.Action.REFUSE) {

@@ -5,7 +5,10 @@ import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
 import io.credproxy.daemon.pipeline.StageFailure;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,10 +24,11 @@ import java.util.concurrent.TimeUnit;
  * way to the client, through the chain's response hooks, framed for the client by
  * {@link ResponseFraming}, read from the upstream only as fast as the client takes it.
  *
- * <p>Informational responses (100, 103) pass on before the final one; 101 is refused (the daemon
- * relays no other protocol yet). A response stage that fails before anything was sent becomes a
- * 502; once the head is out, the client connection is closed instead, so bytes a stage did not
- * process are never sent.
+ * <p>Informational responses (100, 103) pass on before the final one; 101 is refused unless it
+ * accepts the exchange's WebSocket handshake, which turns the exchange into a
+ * {@link WebSocketRelay}. A response stage that fails before anything was sent becomes a 502; once
+ * the head is out, the client connection is closed instead, so bytes a stage did not process are
+ * never sent.
  */
 final class ResponseRelay {
     private final ForwardedExchange ex;
@@ -82,9 +86,11 @@ final class ResponseRelay {
         }
         cancelTimeout();
         int code = response.status().code();
-        if (code == 101) {
+        boolean webSocket = code == 101 && WebSocketUpgrade.requested(exchange) && WebSocketUpgrade.accepted(response);
+        if (code == 101 && !webSocket) {
+            ReferenceCountUtil.release(response);
             ex.fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
-                    "upstream switched protocols, which the daemon does not relay"));
+                    "upstream switched protocols, which the daemon relays only for a WebSocket handshake"));
             return;
         }
         boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -100,10 +106,17 @@ final class ResponseRelay {
             }
             return;
         }
+        if (webSocket) {
+            upgraded(response);
+            return;
+        }
         if (code >= 100 && code < 200) {
-            // 100 Continue, 103 Early Hints: pass on, then wait for the final response.
+            // 100 Continue, 103 Early Hints: pass on (whole: an h2 client gets it as one HEADERS
+            // frame that does not end the stream), then wait for the final response.
             informational = true;
-            client.write(response);
+            ReferenceCountUtil.release(response);
+            client.writeAndFlush(new DefaultFullHttpResponse(response.protocolVersion(), response.status(),
+                    Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
             ex.upstream.read();
             return;
         }
@@ -129,7 +142,7 @@ final class ResponseRelay {
         }
         boolean last = content instanceof LastHttpContent;
         if (informational) {
-            client.writeAndFlush(content);
+            content.release(); // an informational response has no body; its head went out whole
             if (last) {
                 informational = false;
                 if (ex.bodyComplete) {
@@ -215,6 +228,18 @@ final class ResponseRelay {
         proxy.metrics().error(ProxyError.BAD_REQUEST);
         client.flush();
         ex.finish();
+    }
+
+    /** The upstream accepted the WebSocket handshake: answer the client, then both connections become the relay. */
+    private void upgraded(HttpResponse response) {
+        WebSocketUpgrade.restore(response.headers());
+        started = true;
+        complete = true;
+        ex.finished = true;
+        exchange.status(101);
+        UpstreamHandler.of(ex.upstream).detach();
+        client.writeAndFlush(response);
+        WebSocketRelay.start(ex.owner(), client.channel(), ex.upstream, exchange, proxy);
     }
 
     /**

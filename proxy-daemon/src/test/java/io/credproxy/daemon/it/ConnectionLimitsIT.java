@@ -34,7 +34,7 @@ class ConnectionLimitsIT {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/prlimit"))).as("prlimit (util-linux) runs the daemon with a small fd limit").isTrue();
         try (HostileWorkload w = HostileWorkload.start(dir, "", Map.of(),
                 List.of("/usr/bin/prlimit", "--nofile=" + NOFILE + ":" + NOFILE, "--"))) {
-            assertThat(w.metric("process_files_max_files")).isEqualTo(NOFILE);
+            assertThat(w.metric("process_max_fds")).isEqualTo(NOFILE);
             assertThat(w.metric("credproxy_connections_max")).isEqualTo(50);
             w.assertResponsive("before the attack");
             long descriptors = w.openDescriptors();
