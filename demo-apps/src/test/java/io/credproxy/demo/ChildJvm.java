@@ -59,7 +59,9 @@ final class ChildJvm {
         /** OkHttp 5.x instead of 4.x. */
         OKHTTP5,
         /** Standard, plus an application's own (older, unrelocated) Byte Buddy. */
-        OWN_BYTEBUDDY
+        OWN_BYTEBUDDY,
+        /** Netty with its epoll and io_uring transports, Reactor Netty, Vert.x and AsyncHttpClient, and nothing else. */
+        NETTY
     }
 
     record Result(int exitCode, String stdout, String stderr) {
@@ -153,7 +155,9 @@ final class ChildJvm {
         List<String> entries = new ArrayList<>(classpathFirst);
         entries.addAll(List.of(APP_CLASSES.toString(), TEST_CLASSES.toString()));
         List<String> clients = List.of(Files.readString(APP_CLASSPATH.resolve("clients.txt")).trim().split(File.pathSeparator));
-        if (libraries == Libraries.OKHTTP5) {
+        if (libraries == Libraries.NETTY) {
+            entries.addAll(List.of(Files.readString(APP_CLASSPATH.resolve("netty.txt")).trim().split(File.pathSeparator)));
+        } else if (libraries == Libraries.OKHTTP5) {
             for (String jar : clients) {
                 String name = Path.of(jar).getFileName().toString();
                 if (!name.startsWith("okhttp") && !name.startsWith("okio") && !name.startsWith("kotlin")) {

@@ -1,9 +1,11 @@
 package io.credproxy.daemon;
 
+import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
 import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.admin.TransparentEndpoint;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ProxyConfig;
@@ -123,6 +125,7 @@ public final class Daemon implements AutoCloseable {
             ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
             proxy = ProxyServer.start(transport, config.listen(), context);
+            router.register(AdminRoute.post("/transparent", new TransparentEndpoint(proxy.transparent())));
             AdminServer admin = AdminServer.start(transport, config.admin(), router);
             Daemon daemon = new Daemon(config, policyHolder, ca, router, transport, connector, proxy,
                     admin, reporting);
