@@ -29,6 +29,8 @@ public final class ReactorNettyDemo {
             HttpClient client = HttpClient.create()
                     .resolver(DefaultAddressResolverGroup.INSTANCE)
                     .responseTimeout(Duration.ofSeconds(20))
+                    .doOnConnected(connection -> System.out.println(name + ": connected on "
+                            + connection.channel().getClass().getSimpleName()))
                     .headers(h -> target.headers().forEach(h::set));
             String[] result = client.get().uri(target.uri())
                     .responseSingle((response, body) -> body.asString().defaultIfEmpty("")

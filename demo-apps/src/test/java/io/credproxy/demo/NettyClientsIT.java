@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The clients built on Netty, and the JDK's asynchronous channel, against the real daemon on Java 17
- * and 25: plain Netty on epoll, io_uring and NIO, Reactor Netty on epoll and on NIO, Vert.x with
+ * and 25: plain Netty on epoll, io_uring and NIO, Reactor Netty on epoll, io_uring and NIO, Vert.x with
  * {@code preferNativeTransport}, AsyncHttpClient with {@code useNativeTransport}, and
  * {@code AsynchronousSocketChannel}. None of them passes {@code Socket} or a blocking
  * {@code SocketChannel}, and none is configured with a proxy.
@@ -30,23 +30,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NettyClientsIT extends DemoWorldIT {
 
-    /** A set of families run in one JVM, and the JVM options it needs. */
-    record FamilySet(String name, List<String> families, List<String> jvmOptions) {
+    /**
+     * A set of families run in one JVM, the libraries and JVM options it needs, and the channel type
+     * Reactor Netty must report (it takes io_uring over epoll when both are there).
+     */
+    record FamilySet(String name, List<String> families, Libraries libraries, List<String> jvmOptions, String reactorChannel) {
         @Override
         public String toString() {
             return name;
         }
     }
 
-    static final FamilySet NATIVE = new FamilySet("native", List.of("netty-epoll", "netty-io_uring", "reactor-netty", "vertx",
-            "async-http-client"), List.of());
+    static final FamilySet EPOLL = new FamilySet("epoll", List.of("netty-epoll", "reactor-netty", "vertx", "async-http-client"),
+            Libraries.NETTY_EPOLL, List.of(), "EpollSocketChannel");
+    static final FamilySet IO_URING = new FamilySet("io_uring", List.of("netty-io_uring", "reactor-netty"),
+            Libraries.NETTY, List.of(), "IoUringSocketChannel");
     static final FamilySet NIO = new FamilySet("nio", List.of("netty-nio", "reactor-netty", "async-channel"),
-            List.of("-Dreactor.netty.native=false"));
+            Libraries.NETTY, List.of("-Dreactor.netty.native=false"), "NioSocketChannel");
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (Jdk jdk : Jdk.values()) {
-            for (FamilySet set : List.of(NATIVE, NIO)) {
+            for (FamilySet set : List.of(EPOLL, IO_URING, NIO)) {
                 cases.add(Arguments.of(jdk, set));
             }
         }
@@ -59,7 +64,7 @@ class NettyClientsIT extends DemoWorldIT {
         for (String sockets : List.of("tunnel", "block")) {
             String run = UUID.randomUUID().toString();
             String app = "netty-" + set.name() + "-" + sockets + "-" + jdk.name().toLowerCase();
-            ChildJvm child = TestWorld.child(world, jdk, run).libraries(Libraries.NETTY)
+            ChildJvm child = TestWorld.child(world, jdk, run).libraries(set.libraries())
                     .agent(world.agentOptions(app) + ",sockets=" + sockets);
             set.jvmOptions().forEach(child::option);
             ChildJvm.Result result = child.run(ClientFamilies.class, set.families().toArray(String[]::new));
@@ -68,6 +73,7 @@ class NettyClientsIT extends DemoWorldIT {
             for (String family : set.families()) {
                 assertThat(result.stdout()).as(what).contains(label(family) + ": HTTP 200");
             }
+            assertThat(result.stdout()).as(what).contains("reactor-netty: connected on " + set.reactorChannel());
             List<RecordedRequest> seen = world.requestsFor(run);
             assertThat(seen).as(what).hasSize(set.families().size())
                     .allSatisfy(r -> assertThat(r.firstHeader("Authorization")).isEqualTo("Bearer " + world.secret()));
@@ -81,7 +87,7 @@ class NettyClientsIT extends DemoWorldIT {
     @MethodSource("cases")
     void withoutTheAgentEveryFamilyGoesDirectAndTheCredentialNeverArrives(Jdk jdk, FamilySet set) throws Exception {
         String run = UUID.randomUUID().toString();
-        ChildJvm child = TestWorld.child(world, jdk, run).libraries(Libraries.NETTY);
+        ChildJvm child = TestWorld.child(world, jdk, run).libraries(set.libraries());
         set.jvmOptions().forEach(child::option);
         ChildJvm.Result result = child.run(ClientFamilies.class, set.families().toArray(String[]::new));
 
