@@ -70,6 +70,10 @@ final class TransparentRouteClient implements TransparentRoutes {
     }
 
     private InetSocketAddress ask(String host, int port) throws IOException {
+        if (!isHost(host)) {
+            // Never into a request line: a crafted unresolved address could carry CR LF or '&'.
+            throw new IOException("not a host name or IP literal: " + printable(host));
+        }
         AdminClient.Response response = admin.post("/transparent?app=" + app + "&host=" + host + "&port=" + port,
                 "text/plain", new byte[0]);
         String body = new String(response.body, StandardCharsets.US_ASCII).trim();
@@ -86,6 +90,21 @@ final class TransparentRouteClient implements TransparentRoutes {
         } catch (IllegalArgumentException e) {
             throw new IOException("the daemon's answer is not an address: " + printable(body));
         }
+    }
+
+    /** Letters, digits, {@code . - _ :} (the daemon's rule too), at most 253 characters. */
+    static boolean isHost(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_'
+                    || c == ':')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String printable(String text) {
