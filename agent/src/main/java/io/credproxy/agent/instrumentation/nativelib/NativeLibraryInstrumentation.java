@@ -1,7 +1,5 @@
 package io.credproxy.agent.instrumentation.nativelib;
 
-import static io.credproxy.agent.weave.Load.argument;
-
 import io.credproxy.agent.bootstrap.NativeLibraryGuard;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.weave.Call;
@@ -10,26 +8,24 @@ import io.credproxy.agent.weave.MethodMatcher;
 import java.util.List;
 
 /**
- * JNI libraries known to open their own connections are refused ({@link NativeLibraryGuard}).
+ * AWS CRT's JNI library, which opens its own connections, is refused ({@link NativeLibraryGuard}):
+ * at the static initialiser of its loader, {@code software.amazon.awssdk.crt.CRT}, in any package
+ * (SDK bundles shade it), before it calls {@code System.load} or {@code loadLibrary}.
  *
- * <p>{@code System.load}, {@code System.loadLibrary} and {@code Runtime.load}/{@code loadLibrary} all
- * end in {@code Runtime.load0(Class, String)} and {@code loadLibrary0(Class, String)} (Java 17 to 25),
- * each matched by name and the {@code String} it takes. {@code Runtime} is loaded before any agent,
- * so this is the one instrumentation woven at start, by retransformation.
+ * <p>Not at {@code Runtime.load0}/{@code loadLibrary0}, where every load ends: {@code Runtime} is
+ * loaded before any agent, so that hook would load ASM and retransform at every JVM start (measured:
+ * the agent's {@code retransform} span went from 10-36 ms to 320-630 ms on a loaded machine), against
+ * the agent's rule that nothing is woven at start. The class is woven when it loads, like any client.
  */
 public final class NativeLibraryInstrumentation implements ClientInstrumentation {
-    private static final String STRING = "Ljava/lang/String;";
-    private static final Call CHECK = Call.to(NativeLibraryGuard.class, "check", "(Ljava/lang/String;)V", argument(STRING));
-
     @Override
     public String client() {
-        return "native-libraries";
+        return "aws-crt";
     }
 
     @Override
     public List<MethodHook> hooks() {
-        return List.of(
-                MethodHook.in("java.lang.Runtime", MethodMatcher.named("load0").takes(STRING)).atEntry(CHECK),
-                MethodHook.in("java.lang.Runtime", MethodMatcher.named("loadLibrary0").takes(STRING)).atEntry(CHECK));
+        return List.of(MethodHook.inAnyPackage("software.amazon.awssdk.crt.CRT", MethodMatcher.named("<clinit>").returns("V"))
+                .atEntry(Call.to(NativeLibraryGuard.class, "refuseAwsCrt", "()V")));
     }
 }
