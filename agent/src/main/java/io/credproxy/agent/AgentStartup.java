@@ -75,6 +75,7 @@ final class AgentStartup {
                     : CaCertificateSource.fromAdmin(admin);
             timer.mark("ca");
             EventSender events = new EventSender(config.app(), new AdminEventTransport(admin));
+            AgentContext.installRoutes(new TransparentRouteClient(admin, config.app()));
             AgentContext.install(policy, events);
             CaTrust.install(ca);
             Installer.install(instrumentation, events, atLaunch, timer);

@@ -8,6 +8,12 @@ import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
 import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.credproxy.agent.instrumentation.proxyselector.ProxySelectorInstrumentation;
+import io.credproxy.agent.instrumentation.nativelib.NativeLibraryInstrumentation;
+import io.credproxy.agent.instrumentation.netty.NettyEpollInstrumentation;
+import io.credproxy.agent.instrumentation.netty.NettyIoUringInstrumentation;
+import io.credproxy.agent.instrumentation.netty.NettyKqueueInstrumentation;
+import io.credproxy.agent.instrumentation.netty.NettyNativeInstrumentation;
+import io.credproxy.agent.instrumentation.socket.AsyncSocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketInstrumentation;
 import io.credproxy.agent.instrumentation.tls.TrustInstrumentation;
@@ -47,6 +53,12 @@ public final class Installer {
         return List.of(
                 new SocketInstrumentation(),
                 new SocketChannelInstrumentation(),
+                new AsyncSocketChannelInstrumentation(),
+                new NettyNativeInstrumentation(),
+                new NettyEpollInstrumentation(),
+                new NettyKqueueInstrumentation(),
+                new NettyIoUringInstrumentation(),
+                new NativeLibraryInstrumentation(),
                 new TrustInstrumentation(),
                 new ProxySelectorInstrumentation(),
                 new UrlConnectionInstrumentation(),

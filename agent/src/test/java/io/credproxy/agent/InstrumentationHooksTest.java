@@ -83,8 +83,11 @@ class InstrumentationHooksTest {
                 }
             }
         }
+        // The JDK's fence, and the last Java methods before a native or asynchronous connect (Netty's
+        // unix socket and io_uring channel, in any package, required once they load).
         assertThat(required).containsExactly("java.net.Socket", "sun.nio.ch.NioSocketImpl", "sun.nio.ch.SocketChannelImpl",
-                "sun.nio.ch.SocketChannelImpl");
+                "sun.nio.ch.SocketChannelImpl", "sun.nio.ch.AsynchronousSocketChannelImpl", "io.netty.channel.unix.Socket",
+                "io.netty.channel.uring.AbstractIoUringChannel");
     }
 
     /** Runs {@link HookCheck} in a child JVM of {@code jdk}, with the test's class path and JDK exports. */

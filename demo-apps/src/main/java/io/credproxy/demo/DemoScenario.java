@@ -45,6 +45,8 @@ record DemoScenario(String app, Class<?> main, DemoApi api, boolean plainHttp, S
                         "a raw Socket(Proxy.NO_PROXY), TLS and HTTP written by hand"),
                 https("socket-channel", SocketChannelDemo.class, DemoApi.TELEGRAM,
                         "a non-blocking SocketChannel, TLS and HTTP written by hand"),
+                https("netty-epoll", NettyDemo.class, DemoApi.CRM,
+                        "plain Netty on epoll: a native connect(2) that no JDK socket class sees"),
                 new DemoScenario("raw-socket-blocked", RawSocketDemo.class, DemoApi.CLOUDFLARE, false, ",sockets=block",
                         "the raw socket again, under the agent option sockets=block", Expect.SOCKET_BLOCKED),
                 new DemoScenario("host-spoof", HostSpoofDemo.class, DemoApi.TELEGRAM, false, "",

@@ -115,6 +115,47 @@ class AgentEventsIT extends DemoWorldIT {
         assertThat(report.instrumentedClients()).doesNotContain("apache-httpclient5");
     }
 
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void nativeAndAsynchronousConnectsTheAgentForcedAreReportedWithTheLibraryAndFrame(Jdk jdk) throws Exception {
+        String app = "events-forced-" + jdk.name().toLowerCase();
+        ChildJvm.Result result = TestWorld.child(world, jdk, UUID.randomUUID().toString())
+                .libraries(ChildJvm.Libraries.NETTY_EPOLL).agent(world.agentOptions(app) + ",sockets=block")
+                .run(ClientFamilies.class, "netty-epoll", "async-channel");
+        assertThat(result.stdout()).as(result.output()).contains("netty-epoll: HTTP 200",
+                "java.nio.channels.AsynchronousSocketChannel: HTTP 200");
+
+        AppReport report = appReport(app, r -> r.bypasses().size() >= 2);
+        assertThat(report.instrumentedClients()).contains("netty-native", "netty-epoll", "java.nio.channels.AsynchronousSocketChannel");
+        assertThat(report.bypasses()).extracting(BypassReport::kind, BypassReport::client, BypassReport::host, BypassReport::port)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(BypassReport.TUNNELED, "io.netty.channel.epoll.LinuxSocket",
+                                DemoWorld.CLOUDFLARE, world.upstream.port()),
+                        org.assertj.core.groups.Tuple.tuple(BypassReport.TUNNELED, "java.nio.channels.AsynchronousSocketChannel",
+                                DemoWorld.CLOUDFLARE, world.upstream.port()));
+        // Netty connects on its event loop, where no application frame is: the loop's thread is named instead.
+        assertThat(report.bypasses()).extracting(BypassReport::frame)
+                .anySatisfy(frame -> assertThat(frame).startsWith("thread "))
+                .contains(AsyncChannelDemo.class.getName() + ".call");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void awsCrtsNativeLibraryIsRefusedAndReported(Jdk jdk) throws Exception {
+        ChildJvm.Result without = TestWorld.child(world, jdk, "no-agent").run(AwsCrtDemo.class);
+        assertThat(without.stdout()).as(without.output()).contains("aws-crt: native library loaded");
+
+        String app = "events-jni-" + jdk.name().toLowerCase();
+        ChildJvm.Result result = TestWorld.child(world, jdk, UUID.randomUUID().toString()).agent(world.agentOptions(app))
+                .run(AwsCrtDemo.class);
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+        assertThat(result.stdout()).contains("aws-crt: FAILED java.lang.UnsatisfiedLinkError: credproxy: refused to load"
+                + " the native library aws-crt-jni (AWS Common Runtime");
+        AppReport report = appReport(app, r -> !r.instrumentationFailures().isEmpty());
+        assertThat(report.instrumentationFailures()).containsExactly(new InstrumentationFailure("native:aws-crt-jni",
+                "refused to load libaws-crt-jni at " + AwsCrtDemo.class.getName() + ".main"));
+    }
+
     /** Loads the class its argument names, and says so. */
     public static final class LoadsAClass {
         public static void main(String[] args) throws Exception {

@@ -61,7 +61,11 @@ final class ChildJvm {
         /** Standard, plus an application's own (older, unrelocated) Byte Buddy. */
         OWN_BYTEBUDDY,
         /** Standard, plus gRPC-java (grpc-netty-shaded, grpc-stub and their dependencies). */
-        GRPC
+        GRPC,
+        /** Netty with its epoll and io_uring transports, Reactor Netty, Vert.x and AsyncHttpClient, and nothing else. */
+        NETTY,
+        /** The same without io_uring, which Reactor Netty would prefer to epoll. */
+        NETTY_EPOLL
     }
 
     record Result(int exitCode, String stdout, String stderr) {
@@ -163,7 +167,13 @@ final class ChildJvm {
         List<String> entries = new ArrayList<>(classpathFirst);
         entries.addAll(List.of(APP_CLASSES.toString(), TEST_CLASSES.toString()));
         List<String> clients = List.of(Files.readString(APP_CLASSPATH.resolve("clients.txt")).trim().split(File.pathSeparator));
-        if (libraries == Libraries.OKHTTP5) {
+        if (libraries == Libraries.NETTY || libraries == Libraries.NETTY_EPOLL) {
+            for (String jar : Files.readString(APP_CLASSPATH.resolve("netty.txt")).trim().split(File.pathSeparator)) {
+                if (libraries == Libraries.NETTY || !jar.contains("io_uring")) {
+                    entries.add(jar);
+                }
+            }
+        } else if (libraries == Libraries.OKHTTP5) {
             for (String jar : clients) {
                 String name = Path.of(jar).getFileName().toString();
                 if (!name.startsWith("okhttp") && !name.startsWith("okio") && !name.startsWith("kotlin")) {

@@ -1,11 +1,13 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminLimits;
+import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
 import io.credproxy.daemon.admin.HealthEndpoint;
 import io.credproxy.daemon.admin.KernelEventAttribution;
+import io.credproxy.daemon.admin.TransparentEndpoint;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.LimitsConfig;
@@ -118,6 +120,7 @@ public final class Daemon implements AutoCloseable {
                     new IdentityStage(policyHolder::current, peerUids));
             router.register("GET", "/healthz", new HealthEndpoint(proxy.health()::problems));
             router.register(OperatorSignals.install(reporting.metrics(), policyHolder, ca, proxy.server()));
+            router.register(AdminRoute.post("/transparent", new TransparentEndpoint(proxy.server().transparent())));
             AdminServer admin = AdminServer.start(config.admin(), router, AdminLimits.from(limits), reporting.limitMetrics());
             // Until now the egress stage refused every address: only the bound ports are known for sure.
             proxy.egress().ownEndpoints(List.of(new AddressPolicy.Endpoint("proxy", proxy.server().address()),

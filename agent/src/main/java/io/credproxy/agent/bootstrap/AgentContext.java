@@ -10,6 +10,7 @@ package io.credproxy.agent.bootstrap;
 public final class AgentContext {
     private static volatile EgressPolicy policy;
     private static volatile AgentEvents events = AgentEvents.NONE;
+    private static volatile TransparentRoutes routes = TransparentRoutes.NONE;
 
     private AgentContext() {}
 
@@ -26,5 +27,14 @@ public final class AgentContext {
 
     public static AgentEvents events() {
         return events;
+    }
+
+    /** Makes {@code routes} where forced non-blocking and native connects go (before any hook runs). */
+    public static void installRoutes(TransparentRoutes routes) {
+        AgentContext.routes = routes == null ? TransparentRoutes.NONE : routes;
+    }
+
+    public static TransparentRoutes routes() {
+        return routes;
     }
 }

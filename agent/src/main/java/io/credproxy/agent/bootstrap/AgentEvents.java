@@ -36,4 +36,13 @@ public interface AgentEvents {
 
     /** A raw socket connect to {@code host:port} was refused. */
     void socketBlocked(String client, String host, int port, String frame);
+
+    /**
+     * A native library that opens its own connections ({@code library}: its name) was refused at
+     * {@code frame}; reported as an instrumentation failure of client {@code native:LIBRARY}, since
+     * that is what it is: a client the agent cannot force, which the application then does without.
+     */
+    default void nativeLibraryRefused(String library, String frame) {
+        instrumentationFailed("native:" + library, "refused to load lib" + library + (frame == null ? "" : " at " + frame));
+    }
 }

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 public final class ApplicationFrame {
     private static final String[] LIBRARY_PREFIXES = {
         "java.", "javax.", "jdk.", "sun.", "com.sun.", "io.credproxy.agent.", "okhttp3.", "okio.", "kotlin.",
-        "org.apache.hc.",
+        "org.apache.hc.", "io.netty.", "reactor.", "io.vertx.", "org.asynchttpclient.", "io.grpc.",
+        "software.amazon.awssdk.",
     };
 
     private static final StackWalker WALKER = StackWalker.getInstance();
@@ -45,12 +46,23 @@ public final class ApplicationFrame {
         }
     }
 
+    /**
+     * {@link #find()}, or {@code thread NAME} when every frame is a library's: a connect run by an
+     * event loop (Netty's, an asynchronous channel's) has no application frame, and the thread's name
+     * ({@code reactor-http-epoll-2}, {@code vert.x-eventloop-thread-0}) says whose loop it was.
+     */
+    public static String findOrThread() {
+        String frame = find();
+        return frame != null ? frame : "thread " + Thread.currentThread().getName();
+    }
+
     static boolean isLibrary(String className) {
         for (String prefix : LIBRARY_PREFIXES) {
             if (className.startsWith(prefix)) {
                 return true;
             }
         }
-        return false;
+        // A shaded Netty (grpc-netty-shaded's io.grpc.netty.shaded.io.netty...) is Netty too.
+        return className.contains(".io.netty.");
     }
 }

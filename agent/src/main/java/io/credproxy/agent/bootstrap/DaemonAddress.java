@@ -59,6 +59,11 @@ public final class DaemonAddress {
         return known;
     }
 
+    /** Whether {@code bytes} are this address's IP, whatever the port. */
+    public boolean isHost(byte[] bytes) {
+        return Arrays.equals(bytes, literal);
+    }
+
     /** Whether {@code bytes} and {@code port} (an IP literal the application asked for) are this address. */
     boolean is(byte[] bytes, int otherPort) {
         return otherPort == port && Arrays.equals(bytes, literal);

@@ -91,7 +91,8 @@ public final class EgressPolicy {
     public boolean isExempt(InetSocketAddress destination) {
         if (!destination.isUnresolved()) {
             byte[] address = destination.getAddress().getAddress();
-            if (proxy.is(address, destination.getPort()) || admin.is(address, destination.getPort())) {
+            if (proxy.is(address, destination.getPort()) || admin.is(address, destination.getPort())
+                    || AgentContext.routes().isListener(address, destination.getPort())) {
                 return true;
             }
         }

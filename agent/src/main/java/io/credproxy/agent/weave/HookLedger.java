@@ -117,7 +117,8 @@ final class HookLedger {
     List<String> missingRequired() {
         List<String> missing = new ArrayList<>();
         for (MethodHook hook : clientOf.keySet()) {
-            if (hook.isRequired() && !applied.contains(hook)) {
+            // A hook into a library's type (any package) is required only once the library loads.
+            if (hook.isRequired() && !hook.isAnyPackage() && !applied.contains(hook)) {
                 String why = failures.get(hook);
                 missing.add(hook + (why != null ? " (" + why + ")" : ""));
             }

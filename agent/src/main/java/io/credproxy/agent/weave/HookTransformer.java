@@ -25,6 +25,10 @@ public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> hooksByType = new HashMap<>();
     private final Map<String, List<MethodHook>> hooksByBinaryName = new HashMap<>();
     private final Set<String> requiredTypes = new LinkedHashSet<>();
+    /** Hooks into a type wherever it was relocated ({@link MethodHook#inAnyPackage}), by the type they name. */
+    private final List<List<MethodHook>> anyPackageHooks = new ArrayList<>();
+    /** The relocated copies woven so far (internal names): each must be woven, not just the first. */
+    private final Set<String> anyPackageSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HookLedger ledger;
     private volatile RequiredHookFailed onRequiredFailure;
 
@@ -42,6 +46,10 @@ public final class HookTransformer implements ClassFileTransformer {
         this.ledger = new HookLedger(hooksByClient, events);
         for (List<MethodHook> hooks : hooksByClient.values()) {
             for (MethodHook hook : hooks) {
+                if (hook.isAnyPackage()) {
+                    addAnyPackage(hook);
+                    continue;
+                }
                 // No lambdas on the premain path: the first one costs the JVM tens of milliseconds to link.
                 List<MethodHook> forType = hooksByType.get(hook.internalTypeName());
                 if (forType == null) {
@@ -57,15 +65,45 @@ public final class HookTransformer implements ClassFileTransformer {
         }
     }
 
+    private void addAnyPackage(MethodHook hook) {
+        for (List<MethodHook> forType : anyPackageHooks) {
+            if (forType.get(0).internalTypeName().equals(hook.internalTypeName())) {
+                forType.add(hook);
+                return;
+            }
+        }
+        List<MethodHook> forType = new ArrayList<>();
+        forType.add(hook);
+        anyPackageHooks.add(forType);
+    }
+
+    /** The hooks of {@code internalName}: one hash look-up, then a suffix test per relocatable type (a handful). */
+    private List<MethodHook> hooksOf(String internalName) {
+        List<MethodHook> hooks = hooksByType.get(internalName);
+        if (hooks != null) {
+            return hooks;
+        }
+        for (int i = 0; i < anyPackageHooks.size(); i++) {
+            List<MethodHook> forType = anyPackageHooks.get(i);
+            if (forType.get(0).targets(internalName)) {
+                return forType;
+            }
+        }
+        return null;
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
         if (className == null) {
             return null;
         }
-        List<MethodHook> hooks = hooksByType.get(className);
+        List<MethodHook> hooks = hooksOf(className);
         if (hooks == null) {
             return null;
+        }
+        if (hooks.get(0).isAnyPackage()) {
+            anyPackageSeen.add(className);
         }
         byte[] woven;
         try {
@@ -77,13 +115,22 @@ public final class HookTransformer implements ClassFileTransformer {
             woven = null;
         }
         RequiredHookFailed handler = onRequiredFailure;
-        if (handler != null && requiredTypes.contains(className.replace('/', '.'))) {
+        if (handler != null && (requiredTypes.contains(className.replace('/', '.')) || isRequiredAnywhere(hooks))) {
             List<String> failed = ledger.failedRequired(hooks);
             if (!failed.isEmpty()) {
                 handler.failed(className.replace('/', '.'), String.join(", ", failed));
             }
         }
         return woven;
+    }
+
+    private static boolean isRequiredAnywhere(List<MethodHook> hooks) {
+        for (MethodHook hook : hooks) {
+            if (hook.isAnyPackage() && hook.isRequired()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sets who is told when a class with required hooks loads and cannot get them. */
@@ -97,7 +144,7 @@ public final class HookTransformer implements ClassFileTransformer {
      */
     public void rejected(Class<?> type, Throwable why) {
         String internal = type.getName().replace('.', '/');
-        List<MethodHook> hooks = hooksByType.get(internal);
+        List<MethodHook> hooks = hooksOf(internal);
         if (hooks != null) {
             ledger.failed(internal, hooks, "retransformation failed: " + why);
         }
@@ -109,7 +156,11 @@ public final class HookTransformer implements ClassFileTransformer {
      */
     public boolean isUnseenTarget(String binaryName) {
         List<MethodHook> hooks = hooksByBinaryName.get(binaryName);
-        return hooks != null && !ledger.isSettled(hooks);
+        if (hooks != null) {
+            return !ledger.isSettled(hooks);
+        }
+        String internal = binaryName.replace('.', '/');
+        return hooksOf(internal) != null && !anyPackageSeen.contains(internal);
     }
 
     /** The binary names of the types holding required hooks, in order. */

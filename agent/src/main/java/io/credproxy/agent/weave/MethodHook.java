@@ -25,12 +25,13 @@ public final class MethodHook {
     final String thrownType;
     final Call onThrown;
     private final Need need;
+    final boolean anyPackage;
 
     /** How much the agent depends on the hook. */
     private enum Need { CLIENT, REQUIRED, OPTIONAL }
 
     private MethodHook(String type, MethodMatcher method, List<Call> atEntry, List<Call> beforeReturn, Call replaceReturn,
-            String thrownType, Call onThrown, Need need) {
+            String thrownType, Call onThrown, Need need, boolean anyPackage) {
         this.type = type;
         this.method = method;
         this.atEntry = atEntry;
@@ -39,26 +40,36 @@ public final class MethodHook {
         this.thrownType = thrownType;
         this.onThrown = onThrown;
         this.need = need;
+        this.anyPackage = anyPackage;
     }
 
     /** A hook, with nothing inserted yet, into the methods {@code method} matches in {@code typeName} (a binary name). */
     public static MethodHook in(String typeName, MethodMatcher method) {
-        return new MethodHook(typeName.replace('.', '/'), method, List.of(), List.of(), null, null, null, Need.CLIENT);
+        return new MethodHook(typeName.replace('.', '/'), method, List.of(), List.of(), null, null, null, Need.CLIENT, false);
+    }
+
+    /**
+     * A hook into {@code typeName} wherever a library was relocated to: the class itself and every
+     * shaded copy whose name ends with {@code .typeName} ({@code io.grpc.netty.shaded.io.netty.channel.unix.Socket}
+     * for {@code io.netty.channel.unix.Socket}). Each copy is woven as it loads.
+     */
+    public static MethodHook inAnyPackage(String typeName, MethodMatcher method) {
+        return new MethodHook(typeName.replace('.', '/'), method, List.of(), List.of(), null, null, null, Need.CLIENT, true);
     }
 
     /** Adds {@code call} at the method's entry, after the calls added before it. */
     public MethodHook atEntry(Call call) {
-        return new MethodHook(type, method, append(atEntry, checked(call)), beforeReturn, replaceReturn, thrownType, onThrown, need);
+        return new MethodHook(type, method, append(atEntry, checked(call)), beforeReturn, replaceReturn, thrownType, onThrown, need, anyPackage);
     }
 
     /** Adds {@code call} before every normal return; its result is dropped and the return value kept. */
     public MethodHook beforeReturn(Call call) {
-        return new MethodHook(type, method, atEntry, append(beforeReturn, checked(call)), replaceReturn, thrownType, onThrown, need);
+        return new MethodHook(type, method, atEntry, append(beforeReturn, checked(call)), replaceReturn, thrownType, onThrown, need, anyPackage);
     }
 
     /** Before every normal return, {@code call} gets the return value (then its loads) and returns the one to return. */
     public MethodHook replacingReturn(Call call) {
-        return new MethodHook(type, method, atEntry, beforeReturn, checked(call), thrownType, onThrown, need);
+        return new MethodHook(type, method, atEntry, beforeReturn, checked(call), thrownType, onThrown, need, anyPackage);
     }
 
     /**
@@ -68,12 +79,12 @@ public final class MethodHook {
      * handlers come first.
      */
     public MethodHook onThrown(String exceptionType, Call call) {
-        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, exceptionType, checked(call), need);
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, exceptionType, checked(call), need, anyPackage);
     }
 
     /** Marks the hook as one the agent cannot run without: if it cannot be woven, the JVM must not start. */
     public MethodHook required() {
-        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.REQUIRED);
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.REQUIRED, anyPackage);
     }
 
     /**
@@ -82,7 +93,7 @@ public final class MethodHook {
      * loaded, the hook must still apply.
      */
     public MethodHook optional() {
-        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.OPTIONAL);
+        return new MethodHook(type, method, atEntry, beforeReturn, replaceReturn, thrownType, onThrown, Need.OPTIONAL, anyPackage);
     }
 
     /** The woven type's binary name ({@code java.net.Socket}). */
@@ -101,6 +112,20 @@ public final class MethodHook {
 
     public boolean isOptional() {
         return need == Need.OPTIONAL;
+    }
+
+    /** Whether the hook goes into shaded copies of its type too ({@link #inAnyPackage}). */
+    public boolean isAnyPackage() {
+        return anyPackage;
+    }
+
+    /** Whether {@code internalName} is this hook's type, or (for {@link #inAnyPackage}) a relocated copy of it. */
+    boolean targets(String internalName) {
+        if (!anyPackage) {
+            return internalName.equals(type);
+        }
+        int at = internalName.length() - type.length();
+        return internalName.endsWith(type) && (at == 0 || at > 0 && internalName.charAt(at - 1) == '/');
     }
 
     /** Every call this hook inserts, wherever it goes. */
@@ -152,6 +177,6 @@ public final class MethodHook {
     /** {@code java.net.Socket.connect(.. java.net.SocketAddress int ..)}. */
     @Override
     public String toString() {
-        return typeName() + "." + method;
+        return (anyPackage ? "*." : "") + typeName() + "." + method;
     }
 }

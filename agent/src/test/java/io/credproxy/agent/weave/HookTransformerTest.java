@@ -132,6 +132,26 @@ class HookTransformerTest {
         assertThat(events.events).isEmpty();
     }
 
+    @Test
+    void aHookInAnyPackageWeavesEveryRelocatedCopyButNoNameThatMerelyEndsTheSame() {
+        // WeaveTarget's own bytes, presented under the names a shading plugin would give a copy.
+        HookTransformer transformer = transformer(Map.of("relocatable", List.of(
+                MethodHook.inAnyPackage("io.credproxy.agent.weave.WeaveTarget", MethodMatcher.named("greet").takes(STRING))
+                        .atEntry(SEEN))));
+        String shaded = "io/grpc/netty/shaded/" + TARGET;
+
+        assertThat(transformer.isUnseenTarget(shaded.replace('/', '.'))).isTrue();
+        assertThat(transformer.transform(null, null, TARGET, null, null, classFile(TARGET))).as("the type itself").isNotNull();
+        assertThat(transformer.transform(null, null, shaded, null, null, classFile(TARGET))).as("a shaded copy").isNotNull();
+        assertThat(transformer.isUnseenTarget(shaded.replace('/', '.'))).as("each copy is woven, not just the first").isFalse();
+        assertThat(transformer.isUnseenTarget("other.shaded." + TARGET.replace('/', '.'))).isTrue();
+        assertThat(transformer.transform(null, null, "io/credproxy/agent/weave/NotWeaveTarget", null, null, classFile(TARGET)))
+                .as("a name that only ends the same").isNull();
+        assertThat(transformer.transform(null, null, "xio/credproxy/agent/weave/WeaveTarget", null, null, classFile(TARGET)))
+                .as("a package that only ends the same").isNull();
+        assertThat(events.events).containsExactly("instrumented relocatable");
+    }
+
     private HookTransformer transformer(Map<String, List<MethodHook>> clients) {
         return new HookTransformer(clients, events);
     }

@@ -1,7 +1,6 @@
 package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.limits.IdleTimeout;
-import io.credproxy.daemon.limits.RequestHeadGuard;
 import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
@@ -16,7 +15,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.Future;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -96,16 +94,7 @@ final class ConnectHandler implements RequestSink {
         ctx.writeAndFlush(established());
         ClientConnection tunnel = connection.intercepted(target, claim, exchange.target().caller());
         ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
-            tunnel.sniHost(hostname);
-            return proxy.serverContexts().forHost(target.host());
-        }, proxy.limits().config().headerTimeoutMillis() + 1000L)); // a backstop: the head guard below ends it first
-        // The handshake and the first request head share one header timeout, counted from now; with
-        // h2 the guard goes once ALPN has chosen (h2 has limits of its own, per stream).
-        RequestHeadGuard guard = proxy.limits().headGuard(HttpCodecs.MAX_REQUEST_HEAD);
-        p.addAfter("tls", "alpn", new ClientProtocolHandler(proxy, tunnel, guard));
-        p.addAfter("alpn", ClientProtocolHandler.HEAD_GUARD, guard);
-        guard.awaitHeadFromNow();
+        InterceptedTls.install(p, ProxyInitializer.CODEC, proxy, tunnel, target);
         switchPipeline(p);
     }
 

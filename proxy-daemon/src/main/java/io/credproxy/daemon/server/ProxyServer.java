@@ -10,15 +10,18 @@ import java.net.InetSocketAddress;
 
 /**
  * The proxy port: a {@link Listener} whose connections get the {@link ProxyInitializer} pipeline,
- * and the group of client connections open on it, for a graceful stop.
+ * the {@link TransparentListeners} beside it on the same address, and the group of client
+ * connections open on either, for a graceful stop.
  */
 public final class ProxyServer implements AutoCloseable {
     private final Listener listener;
     private final ChannelGroup clients;
+    private final TransparentListeners transparent;
 
-    private ProxyServer(Listener listener, ChannelGroup clients) {
+    private ProxyServer(Listener listener, ChannelGroup clients, TransparentListeners transparent) {
         this.listener = listener;
         this.clients = clients;
+        this.transparent = transparent;
     }
 
     /**
@@ -28,7 +31,10 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(Transport transport, HostPort listen, ProxyContext proxy) throws ConfigException {
         ChannelGroup clients = new DefaultChannelGroup("credproxy-clients", GlobalEventExecutor.INSTANCE);
-        return new ProxyServer(Listener.bind(transport, listen, new ProxyInitializer(proxy, clients), "proxy", false), clients);
+        Listener listener = Listener.bind(transport, listen, new ProxyInitializer(proxy, clients), "proxy", false);
+        String boundHost = listener.address().getAddress().getHostAddress();
+        return new ProxyServer(listener, clients,
+                new TransparentListeners(transport, boundHost, proxy, clients, TransparentListeners.MAX_LISTENERS));
     }
 
     public InetSocketAddress address() {
@@ -40,9 +46,10 @@ public final class ProxyServer implements AutoCloseable {
         return listener.isOpen();
     }
 
-    /** Stops accepting; connections already open stay. */
+    /** Stops accepting (the proxy port and the transparent listeners); connections already open stay. */
     public void stopAccepting() {
         listener.close();
+        transparent.close();
     }
 
     /**
@@ -67,9 +74,15 @@ public final class ProxyServer implements AutoCloseable {
         return left;
     }
 
+    /** The listeners that stand for CONNECTs made in advance, for the agent's non-blocking and native connects. */
+    public TransparentListeners transparent() {
+        return transparent;
+    }
+
     @Override
     public void close() {
         listener.close();
+        transparent.close();
     }
 
     /** The user event that asks a connection's handlers to wind down. */

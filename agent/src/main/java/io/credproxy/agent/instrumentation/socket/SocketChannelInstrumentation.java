@@ -3,6 +3,7 @@ package io.credproxy.agent.instrumentation.socket;
 import static io.credproxy.agent.weave.Load.argument;
 import static io.credproxy.agent.weave.Load.self;
 
+import io.credproxy.agent.bootstrap.ForcedConnects;
 import io.credproxy.agent.bootstrap.SocketGuard;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.weave.Call;
@@ -19,6 +20,11 @@ import java.util.List;
  * connected the channel itself, so the method returns at once ({@code true}: connected). Both are
  * matched by name and the {@code SocketAddress} they take, and by the {@code boolean} or {@code void}
  * they return, which the early return needs. Required.
+ *
+ * <p>A non-blocking channel a selector already holds (Netty's NIO transport registers before it
+ * connects) cannot be switched to blocking for a handshake: {@code connect} first gives it the
+ * daemon's transparent listener for its destination instead ({@link ForcedConnects}), which the
+ * fence then lets through.
  */
 public final class SocketChannelInstrumentation implements ClientInstrumentation {
     private static final Call CONNECT_CHANNEL = Call.to(SocketGuard.class, "connectChannel",
@@ -35,6 +41,10 @@ public final class SocketChannelInstrumentation implements ClientInstrumentation
         return List.of(
                 MethodHook.in("sun.nio.ch.SocketChannelImpl",
                                 MethodMatcher.named("connect").takes(SocketInstrumentation.SOCKET_ADDRESS).returns("Z"))
+                        .atEntry(Call.to(ForcedConnects.class, "channelDestination",
+                                "(Ljava/nio/channels/SocketChannel;Ljava/net/SocketAddress;)Ljava/net/SocketAddress;",
+                                self(), argument(SocketInstrumentation.SOCKET_ADDRESS))
+                                .storeArgument(SocketInstrumentation.SOCKET_ADDRESS))
                         .atEntry(CONNECT_CHANNEL)
                         .required(),
                 MethodHook.in("sun.nio.ch.SocketChannelImpl",
