@@ -70,7 +70,7 @@ class EgressNamespaceIT {
             Curl.Result ruled = Curl.run(nsenter, out, List.of("--proxy", proxy(daemon), "--cacert", out.resolve("ca/ca.pem").toString(),
                     "https://ruled.test/v1/secrets"));
             assertThat(ruled.status()).as(ruled.stderr()).isEqualTo(403);
-            assertThat(ruled.headers()).contains(PROHIBITED).contains("10.9.8.7 is private-use");
+            assertThat(ruled.headers()).containsIgnoringCase(PROHIBITED).contains("10.9.8.7 is private-use");
 
             Path auditLog = out.resolve("audit.jsonl");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(auditLog).lines().count() >= 2L * NAMES.size() + 1);
