@@ -1,13 +1,10 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminLimits;
-import io.credproxy.daemon.admin.AdminRoute;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
-import io.credproxy.daemon.admin.HealthEndpoint;
 import io.credproxy.daemon.admin.KernelEventAttribution;
-import io.credproxy.daemon.admin.TransparentEndpoint;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.LimitsConfig;
@@ -90,9 +87,8 @@ public final class Daemon implements AutoCloseable {
     /**
      * Loads the secrets and the CA, builds the policy, and binds the proxy and admin ports.
      *
-     * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule
-     *     naming a missing secret, an unusable CA or extra CA, an audit log that cannot be opened,
-     *     a port in use
+     * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule naming a missing
+     *     secret, an unusable CA or extra CA, an audit log that cannot be opened, a port in use
      */
     public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
         Secrets secrets = options.secretStore().load(config.secrets());
@@ -102,13 +98,12 @@ public final class Daemon implements AutoCloseable {
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
         LimitsConfig limits = config.limits().resolve(FileDescriptors.limit(), Runtime.getRuntime().maxMemory());
-        // Free text in events is redacted with the secrets in force, reloads included.
         PeerUidResolver peerUids = new PeerUidResolver(PeerUidResolver.PROC_NET);
+        // Free text in events is redacted with the secrets in force, reloads included.
         Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options, limits,
                 new KernelEventAttribution(policyHolder::current, peerUids));
         reporting.metrics().bindCertificateCacheSize(serverContexts::size);
         reporting.metrics().bindCertificatesMinted(serverContexts::minted);
-
         AdminRouter router = new AdminRouter()
                 .register("GET", "/ca.pem", new CaCertificateEndpoint(ca.certificatePem()))
                 .registerAll(reporting.routes())
@@ -118,9 +113,8 @@ public final class Daemon implements AutoCloseable {
         try {
             proxy = ProxyRuntime.start(config, limits, options, policyHolder, serverContexts, upstreamTls, reporting,
                     new IdentityStage(policyHolder::current, peerUids));
-            router.register("GET", "/healthz", new HealthEndpoint(proxy.health()::problems));
-            router.register(OperatorSignals.install(reporting.metrics(), policyHolder, ca, proxy.server()));
-            router.register(AdminRoute.post("/transparent", new TransparentEndpoint(proxy.server().transparent())));
+            router.registerAll(proxy.adminRoutes()).register(OperatorSignals.install(reporting.metrics(), policyHolder, ca,
+                    proxy.server()));
             AdminServer admin = AdminServer.start(config.admin(), router, AdminLimits.from(limits), reporting.limitMetrics());
             // Until now the egress stage refused every address: only the bound ports are known for sure.
             proxy.egress().ownEndpoints(List.of(new AddressPolicy.Endpoint("proxy", proxy.server().address()),

@@ -1,5 +1,8 @@
 package io.credproxy.daemon;
 
+import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.HealthEndpoint;
+import io.credproxy.daemon.admin.TransparentEndpoint;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.LimitsConfig;
 import io.credproxy.daemon.config.ProxyConfig;
@@ -21,6 +24,7 @@ import io.credproxy.daemon.server.UpstreamConnector;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.UpstreamTls;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +94,12 @@ final class ProxyRuntime implements AutoCloseable {
 
     ProxyHealth health() {
         return health;
+    }
+
+    /** {@code GET /healthz} (whether the proxy can take clients) and {@code POST /transparent} (the agent's listeners). */
+    List<AdminRoute> adminRoutes() {
+        return List.of(AdminRoute.get("/healthz", new HealthEndpoint(health::problems)),
+                AdminRoute.post("/transparent", new TransparentEndpoint(server.transparent())));
     }
 
     /** Refuses every address until told the daemon's own ports ({@link EgressStage#ownEndpoints}). */

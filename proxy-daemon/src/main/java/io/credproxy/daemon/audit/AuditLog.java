@@ -28,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code flushInterval} (so a crash loses at most about a second) and drains the queue completely
  * on {@link #close()}.
  *
- * <p>Events arrive redacted: request and tunnel events by the
- * {@link io.credproxy.daemon.pipeline.AuditRecorder}, agent events by the {@code /events} endpoint,
- * each the one redaction pass of its kind.
+ * <p>Events arrive redacted: request and tunnel events by the {@link io.credproxy.daemon.pipeline.AuditRecorder},
+ * agent events by the {@code /events} endpoint, each the one redaction pass of its kind.
  */
 public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -65,11 +64,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
         thread.start();
     }
 
-    /**
-     * Opens (creating when needed) the audit log and starts its writer thread.
-     *
-     * @throws IOException when the file or its directory cannot be created or opened
-     */
+    /** Opens (creating when needed) the audit log and starts its writer thread. @throws IOException when it cannot */
     public static AuditLog open(AuditLogSettings settings) throws IOException {
         return new AuditLog(settings, () -> {});
     }

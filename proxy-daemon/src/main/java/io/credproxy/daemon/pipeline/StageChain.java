@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionLimitStage} (may the client connect), {@link EgressStage} (may the daemon connect
  * there at all), {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule),
  * {@link InjectionStage} (add the credentials), {@link ResponseRedactionStage} (take injected values
- * out of the response: head, body, trailers),
- * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
- * hooks it needs, added to that list in the order it must run.
+ * out of the response: head, body, trailers), {@link AuditStage} (record the exchange when it ends).
+ * A new stage is one class implementing the hooks it needs, added to that list in the order it must run.
  *
  * <p>The chain keeps, per hook, an array of the stages implementing it (in chain order), so a hook no
  * stage implements costs one length check, and a body piece passes only through the stages that
@@ -64,13 +63,7 @@ public final class StageChain {
     }
 
     private <T> T[] only(Class<T> hook, T[] empty) {
-        List<T> out = new ArrayList<>();
-        for (Stage s : stages) {
-            if (hook.isInstance(s)) {
-                out.add(hook.cast(s));
-            }
-        }
-        return out.toArray(empty);
+        return stages.stream().filter(hook::isInstance).map(hook::cast).toList().toArray(empty);
     }
 
     public List<Stage> stages() {

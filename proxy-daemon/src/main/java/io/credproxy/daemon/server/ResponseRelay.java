@@ -1,6 +1,5 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.limits.IdleTimeout;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The response half of a {@link ForwardedExchange}: the upstream's response head and body on their
@@ -41,7 +39,7 @@ final class ResponseRelay {
     private boolean started;
     private boolean complete;
     private boolean informational;
-    private ScheduledFuture<?> timeout;
+    private final ResponseTimeout timeout;
 
     ResponseRelay(ForwardedExchange ex, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
             boolean clientKeepAlive, boolean clientHttp10, boolean expectsBody) {
@@ -52,6 +50,11 @@ final class ResponseRelay {
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
         this.expectsBody = expectsBody;
+        this.timeout = new ResponseTimeout(client, proxy.responseTimeoutMillis(), () -> {
+            if (!ex.finished && !started) {
+                ex.fail(UpstreamFailure.responseTimeout(proxy.responseTimeoutMillis()));
+            }
+        });
     }
 
     /** Whether a final response (or the daemon's own answer) has started. */
@@ -107,7 +110,8 @@ final class ResponseRelay {
             return;
         }
         if (webSocket) {
-            upgraded(response);
+            answered(); // the WebSocket relay takes both connections over
+            WebSocketRelay.takeOver(ex, client, response, exchange, proxy);
             return;
         }
         if (code >= 100 && code < 200) {
@@ -127,7 +131,12 @@ final class ResponseRelay {
         ex.reusable &= framing.upstreamReusable();
         started = true;
         exchange.status(code);
-        client.write(response);
+        writeAndReadOn(response);
+    }
+
+    /** Writes toward the client and reads on from the upstream while the client keeps up (else flushes and waits). */
+    private void writeAndReadOn(Object message) {
+        client.write(message);
         if (client.channel().isWritable()) {
             ex.upstream.read();
         } else {
@@ -184,12 +193,7 @@ final class ResponseRelay {
             ex.finish();
             return;
         }
-        client.write(content);
-        if (client.channel().isWritable()) {
-            ex.upstream.read();
-        } else {
-            client.flush();
-        }
+        writeAndReadOn(content);
     }
 
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
@@ -212,9 +216,8 @@ final class ResponseRelay {
     }
 
     /**
-     * The client's body cannot be decoded: 400 while nothing of the response is out, else the client
-     * is cut off. Either way the upstream connection closes with what it got so far, never with the
-     * request's end, so the upstream cannot take a truncated request as complete.
+     * The client's body cannot be decoded: 400 while nothing of the response is out, else the client is cut off. The
+     * upstream connection closes with what it got, never with the request's end (it must not take it as complete).
      */
     void requestMalformed() {
         ex.reusable = false; // ex.finish() closes the upstream connection
@@ -230,42 +233,12 @@ final class ResponseRelay {
         ex.finish();
     }
 
-    /** The upstream accepted the WebSocket handshake: answer the client, then both connections become the relay. */
-    private void upgraded(HttpResponse response) {
-        WebSocketUpgrade.restore(response.headers());
-        started = true;
-        complete = true;
-        ex.finished = true;
-        exchange.status(101);
-        UpstreamHandler.of(ex.upstream).detach();
-        client.writeAndFlush(response);
-        WebSocketRelay.start(ex.owner(), client.channel(), ex.upstream, exchange, proxy);
-    }
-
-    /**
-     * The upstream has {@code upstream.response_timeout_ms} from the request's end to its response
-     * head (504); meanwhile the client's silence is not idleness, so its idle timeout is suspended.
-     */
+    /** The upstream's time to answer starts (the request has ended). */
     void startTimeout() {
-        if (timeout != null) {
-            return;
-        }
-        int millis = proxy.responseTimeoutMillis();
-        IdleTimeout.suspend(client.pipeline(), true);
-        timeout = client.channel().eventLoop().schedule(() -> {
-            timeout = null;
-            IdleTimeout.suspend(client.pipeline(), false);
-            if (!ex.finished && !started()) {
-                ex.fail(UpstreamFailure.responseTimeout(millis));
-            }
-        }, millis, TimeUnit.MILLISECONDS);
+        timeout.start();
     }
 
     void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-            IdleTimeout.suspend(client.pipeline(), false);
-        }
+        timeout.cancel();
     }
 }

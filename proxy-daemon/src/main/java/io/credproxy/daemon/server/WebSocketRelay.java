@@ -3,8 +3,10 @@ package io.credproxy.daemon.server;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.report.Decision;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
@@ -28,6 +30,17 @@ final class WebSocketRelay {
     static final int MAX_MESSAGE = 1 << 20;
 
     private WebSocketRelay() {}
+
+    /** The upstream accepted the exchange's WebSocket handshake: answer the client, then relay frames both ways. */
+    static void takeOver(ForwardedExchange ex, ChannelHandlerContext client, HttpResponse response, Exchange exchange,
+            ProxyContext proxy) {
+        WebSocketUpgrade.restore(response.headers());
+        ex.finished = true;
+        exchange.status(101);
+        UpstreamHandler.of(ex.upstream).detach();
+        client.writeAndFlush(response);
+        start(ex.owner(), client.channel(), ex.upstream, exchange, proxy);
+    }
 
     static void start(ForwardHandler owner, Channel client, Channel upstream, Exchange exchange, ProxyContext proxy) {
         TunnelAccounting accounting = new TunnelAccounting(exchange, proxy.stages(), proxy.metrics(), true);
