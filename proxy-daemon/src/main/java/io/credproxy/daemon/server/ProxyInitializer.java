@@ -33,18 +33,10 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        proxy.metrics().connectionOpened();
-        InetSocketAddress peer = ch.remoteAddress();
-        Connection connection = new Connection(peer, ch.localAddress(), describe(peer));
-        ch.closeFuture().addListener(f -> {
-            proxy.metrics().connectionClosed();
-            proxy.stages().onConnectionClosed(connection);
-        });
-        if (!proxy.stages().onConnectionOpened(connection)) {
-            ch.close();
+        Connection connection = accept(ch, proxy, clients);
+        if (connection == null) {
             return;
         }
-        clients.add(ch);
         if (connection.readable().isDone() && !connection.readable().isCompletedExceptionally()) {
             addHandlers(ch, connection); // ForwardHandler.channelActive starts reading
             return;
@@ -66,6 +58,27 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(HEAD, guard)
                 .addLast(CODEC, HttpCodecs.server())
                 .addLast(FORWARD, new ForwardHandler(proxy, ClientConnection.plain(connection), guard));
+    }
+
+    /**
+     * What every accepted client connection goes through first, on the proxy port and on a transparent
+     * listener alike: counted, shown to the chain's connection hooks (closed if one refuses, {@code null}
+     * returned), then joined to {@code clients} for a graceful stop.
+     */
+    static Connection accept(SocketChannel ch, ProxyContext proxy, ChannelGroup clients) {
+        proxy.metrics().connectionOpened();
+        InetSocketAddress peer = ch.remoteAddress();
+        Connection connection = new Connection(peer, ch.localAddress(), describe(peer));
+        ch.closeFuture().addListener(f -> {
+            proxy.metrics().connectionClosed();
+            proxy.stages().onConnectionClosed(connection);
+        });
+        if (!proxy.stages().onConnectionOpened(connection)) {
+            ch.close();
+            return null;
+        }
+        clients.add(ch);
+        return connection;
     }
 
     static String describe(SocketAddress address) {

@@ -14,7 +14,6 @@ import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.ChannelGroup;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +47,10 @@ final class TransparentInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        proxy.metrics().connectionOpened();
-        InetSocketAddress peer = ch.remoteAddress();
-        Connection connection = new Connection(peer, ch.localAddress(), ProxyInitializer.describe(peer));
-        ch.closeFuture().addListener(f -> {
-            proxy.metrics().connectionClosed();
-            proxy.stages().onConnectionClosed(connection);
-        });
-        if (!proxy.stages().onConnectionOpened(connection)) {
-            ch.close();
+        Connection connection = ProxyInitializer.accept(ch, proxy, clients);
+        if (connection == null) {
             return;
         }
-        clients.add(ch);
         // A tunnel from the start: its idle timeout is the tunnel's.
         IdleTimeout.install(ch.pipeline(), proxy.limits().config().tunnelIdleTimeoutMillis(), Limit.TUNNEL_IDLE_TIMEOUT,
                 proxy.limits().metrics());
