@@ -3,9 +3,11 @@ package io.credproxy.agent;
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
+import io.credproxy.agent.instrumentation.apache4.Apache4Instrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheAsyncInstrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
 import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import io.credproxy.agent.instrumentation.jetty.JettyInstrumentation;
 import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.credproxy.agent.instrumentation.proxyselector.ProxySelectorInstrumentation;
 import io.credproxy.agent.instrumentation.nativelib.NativeLibraryInstrumentation;
@@ -65,7 +67,9 @@ public final class Installer {
                 new JdkHttpClientInstrumentation(),
                 new OkHttpInstrumentation(),
                 new ApacheClassicInstrumentation(),
-                new ApacheAsyncInstrumentation());
+                new ApacheAsyncInstrumentation(),
+                new Apache4Instrumentation(),
+                new JettyInstrumentation());
     }
 
     /**
