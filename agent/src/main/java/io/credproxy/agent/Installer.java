@@ -6,6 +6,7 @@ import io.credproxy.agent.instrumentation.ClientInstrumentation;
 import io.credproxy.agent.instrumentation.apache4.Apache4Instrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheAsyncInstrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
+import io.credproxy.agent.instrumentation.grpc.GrpcNettyInstrumentation;
 import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.credproxy.agent.instrumentation.jetty.JettyInstrumentation;
 import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
@@ -69,7 +70,9 @@ public final class Installer {
                 new ApacheClassicInstrumentation(),
                 new ApacheAsyncInstrumentation(),
                 new Apache4Instrumentation(),
-                new JettyInstrumentation());
+                new JettyInstrumentation(),
+                GrpcNettyInstrumentation.unshaded(),
+                GrpcNettyInstrumentation.shaded());
     }
 
     /**
