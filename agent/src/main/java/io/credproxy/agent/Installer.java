@@ -16,6 +16,7 @@ import io.credproxy.agent.instrumentation.netty.NettyEpollInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyIoUringInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyKqueueInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyNativeInstrumentation;
+import io.credproxy.agent.instrumentation.reactor.ReactorNettyInstrumentation;
 import io.credproxy.agent.instrumentation.socket.AsyncSocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketInstrumentation;
@@ -72,7 +73,8 @@ public final class Installer {
                 new Apache4Instrumentation(),
                 new JettyInstrumentation(),
                 GrpcNettyInstrumentation.unshaded(),
-                GrpcNettyInstrumentation.shaded());
+                GrpcNettyInstrumentation.shaded(),
+                new ReactorNettyInstrumentation());
     }
 
     /**

@@ -11,7 +11,6 @@ import org.apache.http.HttpHost;
 import org.apache.http.conn.routing.HttpRoute;
 import org.apache.http.conn.routing.RouteInfo;
 import org.apache.http.message.BasicHttpRequest;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.ProxyConfiguration;
@@ -20,6 +19,9 @@ import org.eclipse.jetty.client.Socks5Proxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.transport.ProxyProvider;
 
 /**
  * The helpers of the client-level hooks (Apache HttpClient 4, Jetty 12, gRPC) against the libraries'
@@ -95,7 +97,7 @@ class ClientProxyHooksTest {
 
     @Test
     void jettyIdentityOnlyOnConnectsAndAbsoluteFormRequests() throws Exception {
-        HttpClient client = new HttpClient();
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
         Request connect = client.newRequest(URI.create("http://127.0.0.1:18080")).method("CONNECT").path("api.example:443");
         JettyHooks.addIdentity(connect);
         assertThat(connect.getHeaders().get("Proxy-Authorization")).isEqualTo(IDENTITY);
@@ -133,5 +135,25 @@ class ClientProxyHooksTest {
         GrpcHooks.forceProxy(new InetSocketAddress("127.0.0.1", 50051), exempt);
         assertThat(exempt.getHttpConnectProxiedSocketAddress()).isNull();
         GrpcHooks.forceProxy(named, null);
+    }
+
+    @Test
+    void reactorNettyConfigurationsGetTheDaemonWhateverTheClientSet() {
+        HttpClientConfig config = HttpClient.create().noProxy().configuration();
+        ReactorNettyHooks.forceProxy(config);
+        ProxyProvider forced = config.proxyProvider();
+        assertThat(forced).isNotNull();
+        assertThat(forced.getType()).isEqualTo(ProxyProvider.Proxy.HTTP);
+        assertThat(forced.getAddress().get()).isEqualTo(DAEMON);
+        assertThat(forced.shouldProxy(InetSocketAddress.createUnresolved("api.example", 443))).isTrue();
+        assertThat(forced.shouldProxy(InetSocketAddress.createUnresolved("localhost", 8080))).isFalse();
+        assertThat(forced.shouldProxy(new InetSocketAddress("127.0.0.1", 8080))).isFalse();
+
+        HttpClientConfig own = HttpClient.create().proxy(p -> p.type(ProxyProvider.Proxy.SOCKS5).host("evil.example").port(1080))
+                .configuration();
+        ReactorNettyHooks.forceProxy(own);
+        assertThat(own.proxyProvider()).isSameAs(forced);
+        ReactorNettyHooks.forceProxy(null);
+        ReactorNettyHooks.forceProxy("not a configuration");
     }
 }
