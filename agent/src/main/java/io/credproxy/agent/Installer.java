@@ -22,6 +22,7 @@ import io.credproxy.agent.instrumentation.socket.SocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketInstrumentation;
 import io.credproxy.agent.instrumentation.tls.TrustInstrumentation;
 import io.credproxy.agent.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import io.credproxy.agent.instrumentation.vertx.VertxInstrumentation;
 import io.credproxy.agent.weave.HookTransformer;
 import io.credproxy.agent.weave.MethodHook;
 import java.lang.instrument.Instrumentation;
@@ -74,7 +75,8 @@ public final class Installer {
                 new JettyInstrumentation(),
                 GrpcNettyInstrumentation.unshaded(),
                 GrpcNettyInstrumentation.shaded(),
-                new ReactorNettyInstrumentation());
+                new ReactorNettyInstrumentation(),
+                new VertxInstrumentation());
     }
 
     /**

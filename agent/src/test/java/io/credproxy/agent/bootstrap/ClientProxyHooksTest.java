@@ -156,4 +156,20 @@ class ClientProxyHooksTest {
         ReactorNettyHooks.forceProxy(null);
         ReactorNettyHooks.forceProxy("not a configuration");
     }
+
+    @Test
+    void vertxConnectionsGetTheDaemonAsHttpProxyWithTheAppsName() {
+        io.vertx.core.net.ProxyOptions forced = (io.vertx.core.net.ProxyOptions) VertxHooks.forceProxy(null,
+                io.vertx.core.net.SocketAddress.inetSocketAddress(443, "api.example"));
+        assertThat(forced.getType()).isEqualTo(io.vertx.core.net.ProxyType.HTTP);
+        assertThat(forced.getHost() + ":" + forced.getPort()).isEqualTo("127.0.0.1:18080");
+        assertThat(forced.getUsername()).isEqualTo("tito");
+        assertThat(forced.getPassword()).isEmpty();
+
+        io.vertx.core.net.ProxyOptions own = new io.vertx.core.net.ProxyOptions().setType(io.vertx.core.net.ProxyType.SOCKS5);
+        assertThat(VertxHooks.forceProxy(own, io.vertx.core.net.SocketAddress.inetSocketAddress(443, "api.example"))).isNotSameAs(own);
+        assertThat(VertxHooks.forceProxy(own, io.vertx.core.net.SocketAddress.inetSocketAddress(8080, "localhost"))).isSameAs(own);
+        assertThat(VertxHooks.forceProxy(own, io.vertx.core.net.SocketAddress.domainSocketAddress("/tmp/s"))).isSameAs(own);
+        assertThat(VertxHooks.forceProxy(null, null)).isNull();
+    }
 }
