@@ -3,6 +3,7 @@ package io.credproxy.agent;
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
+import io.credproxy.agent.instrumentation.ahc.AsyncHttpClientInstrumentation;
 import io.credproxy.agent.instrumentation.apache4.Apache4Instrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheAsyncInstrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
@@ -76,7 +77,8 @@ public final class Installer {
                 GrpcNettyInstrumentation.unshaded(),
                 GrpcNettyInstrumentation.shaded(),
                 new ReactorNettyInstrumentation(),
-                new VertxInstrumentation());
+                new VertxInstrumentation(),
+                new AsyncHttpClientInstrumentation());
     }
 
     /**

@@ -88,13 +88,14 @@ class NettyClientsIT extends DemoWorldIT {
             List<AuditEvent> audit = world.auditFor(app);
             assertThat(audit).as("the daemon's audit names the app").isNotEmpty();
             assertThat(result.output()).doesNotContain(world.secret());
-            // Reactor Netty and Vert.x go to the daemon as to their proxy (client-level hooks): none of their
-            // connects is a forced one, which their event loops would have run.
+            // Reactor Netty, Vert.x and AsyncHttpClient go to the daemon as to their proxy (client-level hooks):
+            // none of their connects is a forced one, which their event loops would have run.
             AppReport report = liveReport.app(app, r -> r.instrumentedClients().contains("reactor-netty"));
             assertThat(report.bypasses()).as(what).noneSatisfy(b -> assertThat(b.frame()).startsWith("thread reactor-"))
-                    .noneSatisfy(b -> assertThat(b.frame()).startsWith("thread vert.x-"));
+                    .noneSatisfy(b -> assertThat(b.frame()).startsWith("thread vert.x-"))
+                    .noneSatisfy(b -> assertThat(b.frame()).startsWith("thread AsyncHttpClient-"));
             if (set.families().contains("vertx")) {
-                assertThat(report.instrumentedClients()).contains("vertx-http-client");
+                assertThat(report.instrumentedClients()).contains("vertx-http-client", "async-http-client");
             }
         }
     }

@@ -172,4 +172,20 @@ class ClientProxyHooksTest {
         assertThat(VertxHooks.forceProxy(own, io.vertx.core.net.SocketAddress.domainSocketAddress("/tmp/s"))).isSameAs(own);
         assertThat(VertxHooks.forceProxy(null, null)).isNull();
     }
+
+    @Test
+    void asyncHttpClientRequestsGetTheDaemonWithAPreemptiveBasicRealm() {
+        org.asynchttpclient.proxy.ProxyServer own = new org.asynchttpclient.proxy.ProxyServer.Builder("evil.example", 3128).build();
+        org.asynchttpclient.proxy.ProxyServer forced = (org.asynchttpclient.proxy.ProxyServer) AsyncHttpClientHooks.forceProxy(own,
+                org.asynchttpclient.Dsl.get("https://api.example/x").build());
+        assertThat(forced.getHost() + ":" + forced.getPort()).isEqualTo("127.0.0.1:18080");
+        assertThat(forced.getProxyType()).isEqualTo(org.asynchttpclient.proxy.ProxyType.HTTP);
+        assertThat(forced.getRealm().getPrincipal()).isEqualTo("tito");
+        assertThat(forced.getRealm().getPassword()).isEmpty();
+        assertThat(forced.getRealm().getScheme()).isEqualTo(org.asynchttpclient.Realm.AuthScheme.BASIC);
+        assertThat(forced.getRealm().isUsePreemptiveAuth()).isTrue();
+
+        assertThat(AsyncHttpClientHooks.forceProxy(own, org.asynchttpclient.Dsl.get("http://localhost:8080/x").build())).isSameAs(own);
+        assertThat(AsyncHttpClientHooks.forceProxy(null, null)).isNull();
+    }
 }
