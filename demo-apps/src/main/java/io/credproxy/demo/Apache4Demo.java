@@ -24,6 +24,20 @@ public final class Apache4Demo {
         }
     }
 
+    /** One GET with the deprecated {@code DefaultHttpClient} (still in old code); prints the outcome line. */
+    @SuppressWarnings("deprecation")
+    static void callLegacy(DemoTarget target) throws Exception {
+        org.apache.http.impl.client.DefaultHttpClient client = new org.apache.http.impl.client.DefaultHttpClient();
+        try {
+            HttpGet get = new HttpGet(target.uri());
+            target.headers().forEach(get::setHeader);
+            org.apache.http.HttpResponse response = client.execute(get);
+            DemoTarget.report("apache-httpclient4-legacy", response.getStatusLine().getStatusCode(), EntityUtils.toString(response.getEntity()));
+        } finally {
+            client.getConnectionManager().shutdown();
+        }
+    }
+
     /** One GET; prints the outcome line. */
     static void call(DemoTarget target) throws Exception {
         RequestConfig timeouts = RequestConfig.custom().setConnectTimeout(10_000).setSocketTimeout(20_000).build();

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The clients the agent forces at their own proxy API, against the real daemon on Java 17 and 25:
- * Apache HttpClient 4 (with a route planner that never asks for a proxy), Jetty 12's
+ * Apache HttpClient 4 (with a route planner that never asks for a proxy, and the deprecated
+ * {@code DefaultHttpClient}), Jetty 12's
  * {@code HttpClient}, and the AWS SDK v2 (S3 {@code GetObject} with an endpoint override) on its
  * Apache, URL-connection and Netty clients; all in one child JVM per run, none configured with a proxy.
  *
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Without the agent the same JVM reaches the upstream directly and never with the credential.
  */
 class ClientHooksIT extends DemoWorldIT {
-    static final List<String> FAMILIES = List.of("apache-httpclient4", "jetty12", "aws-sdk-apache", "aws-sdk-url-connection", "aws-sdk-netty");
+    static final List<String> FAMILIES = List.of("apache-httpclient4", "apache-httpclient4-legacy", "jetty12", "aws-sdk-apache", "aws-sdk-url-connection", "aws-sdk-netty");
 
     private LiveReport liveReport;
 
@@ -58,7 +59,7 @@ class ClientHooksIT extends DemoWorldIT {
             assertThat(result.output()).doesNotContain(world.secret());
 
             AppReport report = liveReport.app(app, r -> r.instrumentedClients().contains("jetty-client12"));
-            assertThat(report.instrumentedClients()).as(what).contains("apache-httpclient4", "jetty-client12", "java.net.HttpURLConnection");
+            assertThat(report.instrumentedClients()).as(what).contains("apache-httpclient4", "apache-httpclient4-legacy", "jetty-client12", "java.net.HttpURLConnection");
             assertThat(report.bypasses()).as("what the fence carried or refused: only the SDK's Netty event loop, forced; " + what)
                     .allSatisfy(b -> {
                         assertThat(b.kind()).isEqualTo(BypassReport.TUNNELED);

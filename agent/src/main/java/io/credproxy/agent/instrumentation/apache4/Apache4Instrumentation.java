@@ -18,26 +18,50 @@ import java.util.List;
  * private place, {@code determineRoute(HttpHost, HttpRequest, HttpContext)}; the hook replaces the
  * {@code HttpRoute} it returns. Every request head, CONNECTs included, is written by HttpCore's
  * {@code DefaultHttpRequestWriter.writeHeadLine(HttpRequest)}, before the headers; the header is added
- * when the head is a CONNECT or an absolute-form request, i.e. addressed to the proxy. The minimal
- * client ({@code HttpClients.createMinimal()}) has no route planner and the deprecated
- * {@code DefaultHttpClient} its own request director: the socket fence stands behind both.
+ * when the head is a CONNECT or an absolute-form request, i.e. addressed to the proxy.
+ *
+ * <p>The deprecated {@code DefaultHttpClient} (still in old code) is a client of its own in the events
+ * ({@link #legacy()}): the same two changes in its own classes, {@code DefaultRequestDirector.determineRoute}
+ * and the old {@code HttpRequestWriter}. The minimal client ({@code HttpClients.createMinimal()}) has no
+ * route planner: the socket fence stands behind it.
  */
 public final class Apache4Instrumentation implements ClientInstrumentation {
     private static final String ROUTE = "Lorg/apache/http/conn/routing/HttpRoute;";
     private static final String REQUEST = "Lorg/apache/http/HttpRequest;";
 
+    private final String client;
+    private final String routeOwner;
+    private final String requestWriter;
+
+    private Apache4Instrumentation(String client, String routeOwner, String requestWriter) {
+        this.client = client;
+        this.routeOwner = routeOwner;
+        this.requestWriter = requestWriter;
+    }
+
+    /** {@code HttpClientBuilder}'s client ({@code HttpClients.createDefault()}, {@code custom()}). */
+    public static Apache4Instrumentation current() {
+        return new Apache4Instrumentation("apache-httpclient4", "org.apache.http.impl.client.InternalHttpClient",
+                "org.apache.http.impl.io.DefaultHttpRequestWriter");
+    }
+
+    /** The deprecated {@code DefaultHttpClient} and its request director. */
+    public static Apache4Instrumentation legacy() {
+        return new Apache4Instrumentation("apache-httpclient4-legacy", "org.apache.http.impl.client.DefaultRequestDirector",
+                "org.apache.http.impl.io.HttpRequestWriter");
+    }
+
     @Override
     public String client() {
-        return "apache-httpclient4";
+        return client;
     }
 
     @Override
     public List<MethodHook> hooks() {
         return List.of(
-                MethodHook.in("org.apache.http.impl.client.InternalHttpClient", MethodMatcher.named("determineRoute").returns(ROUTE))
+                MethodHook.in(routeOwner, MethodMatcher.named("determineRoute").returns(ROUTE))
                         .replacingReturn(Call.to(Apache4Hooks.class, "forceRoute", "(Ljava/lang/Object;)Ljava/lang/Object;")),
-                MethodHook.in("org.apache.http.impl.io.DefaultHttpRequestWriter",
-                                MethodMatcher.named("writeHeadLine").takes(REQUEST).returns("V"))
+                MethodHook.in(requestWriter, MethodMatcher.named("writeHeadLine").takes(REQUEST).returns("V"))
                         .atEntry(Call.to(Apache4Hooks.class, "addIdentity", "(Ljava/lang/Object;)V", argument(REQUEST))));
     }
 }
