@@ -54,7 +54,13 @@ public final class JettyHooks {
             Object address = api.getAddress.invoke(origin);
             InetSocketAddress daemon = ProxyForcing.proxyFor((String) api.getHost.invoke(address),
                     (Integer) api.getPort.invoke(address), (String) api.getScheme.invoke(origin));
-            return daemon == null ? proxy : api.newHttpProxy.newInstance(daemon.getHostString(), daemon.getPort());
+            if (daemon == null) {
+                return proxy;
+            }
+            // The daemon by address: Jetty asks match(..) again for the proxy's own origin, which must be exempt
+            // (a literal of the daemon always is; a name for it might not be, and would proxy the proxy).
+            String host = daemon.getAddress() != null ? daemon.getAddress().getHostAddress() : daemon.getHostString();
+            return api.newHttpProxy.newInstance(host, daemon.getPort());
         } catch (Throwable e) {
             return proxy;
         }

@@ -188,4 +188,14 @@ class ClientProxyHooksTest {
         assertThat(AsyncHttpClientHooks.forceProxy(own, org.asynchttpclient.Dsl.get("http://localhost:8080/x").build())).isSameAs(own);
         assertThat(AsyncHttpClientHooks.forceProxy(null, null)).isNull();
     }
+
+    @Test
+    void jettysConnectionToTheDaemonItselfIsNeverProxiedEvenWithNoDirectRules() {
+        AgentContext.install(new EgressPolicy(DaemonAddress.literal("127.0.0.1", 18080), DaemonAddress.literal("127.0.0.1", 18081),
+                List.of(), EgressPolicy.SocketMode.BLOCK, "tito", IDENTITY), AgentEvents.NONE);
+        // Jetty asks match(..) again for the proxy's own origin: an answer there would proxy the proxy.
+        HttpProxy forced = (HttpProxy) JettyHooks.forceProxy(null, new Origin("https", "api.example", 443));
+        assertThat(JettyHooks.forceProxy(null, forced.getOrigin())).isNull();
+        assertThat(JettyHooks.forceProxy(null, new Origin("http", "127.0.0.1", 8080))).isInstanceOf(HttpProxy.class);
+    }
 }
