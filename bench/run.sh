@@ -5,9 +5,16 @@
 #
 #   bench/run.sh                 full run (about 12 minutes on 2 cores)
 #   bench/run.sh --smoke         every scenario briefly with small sizes (CI)
+#   bench/run.sh --only hostile  only the hostile-load scenario: normal traffic through credproxy, quiet and
+#                                beside 10,000 idle connections and 5,000 slow heads (1,000 and 500 with --smoke)
 #
-# Options: --seconds N, --rounds N (full run), --only id,id (scenario ids), --targets direct,credproxy,mitmdump,
-#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory),
+#   bench/run.sh --identity      adds credproxy-identity: a second daemon that identifies every client by the
+#                                kernel's socket owner (apps: naming this user, unknown: deny, the rule scoped to it),
+#                                measured beside credproxy (identification off)
+#
+# Options: --seconds N, --rounds N (full run), --only id,id (scenario ids),
+#   --targets direct,credproxy,mitmdump (also: credproxy-identity),
+#   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory), --no-hostile,
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
 #   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
 #   warm-up per target before the first scenario; default 10, 0 for --smoke).
@@ -22,12 +29,14 @@ seconds=10
 rounds=3
 only=""
 targets="direct,credproxy,mitmdump"
+identity=0
 jfr=0
 build=1
 keep=0
 serve=0
 results=""
 prime=""
+hostile=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) profile=smoke ;;
@@ -35,18 +44,32 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift ;;
     --only) only="$2"; shift ;;
     --targets) targets="$2"; shift ;;
+    --identity) identity=1 ;;
     --jfr) jfr=1 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
     --serve) serve=1 ;;
     --results) results="$2"; shift ;;
     --prime) prime="$2"; shift ;;
+    --no-hostile) hostile=0 ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+[ "$identity" = 1 ] && targets="$targets,credproxy-identity"
 want() { [[ ",$targets," == *",$1,"* ]]; }
+# The hostile-load scenario runs after the comparison, against credproxy; "--only hostile" runs it alone.
+if [ -n "$only" ] && [[ ",$only," != *",hostile,"* ]]; then hostile=0; fi
+want credproxy || hostile=0
+only_scenarios="$(printf '%s' "$only" | tr ',' '\n' | grep -vx hostile | paste -sd, - || true)"
+compare=1
+if [ -n "$only" ] && [ -z "$only_scenarios" ]; then compare=0; fi
+# The hostile load holds thousands of connections at both ends: raise the descriptor limit (root may raise the hard one).
+if [ "$hostile" = 1 ]; then
+  ulimit -Hn 65536 2>/dev/null || true
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+fi
 
 # Missing tools: a smoke run (CI) skips cleanly, a full run cannot measure anything.
 missing=()
@@ -98,10 +121,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Five free loopback ports.
-read -r port_nginx port_helper port_credproxy port_admin port_mitm < <(python3 -c '
+# Nine free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(5)]
+socks = [socket.socket() for _ in range(9)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 
@@ -181,6 +204,15 @@ http {
       add_header X-Auth-Check \$auth_check always;
     }
   }
+  # The same echo over h2 (ALPN h2, http/1.1), for the HTTP/2 scenario.
+  server {
+    listen 127.0.0.1:$port_nginx_h2 ssl http2;
+    server_name localhost;
+    ssl_certificate $work/upstream.pem;
+    ssl_certificate_key $work/upstream.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = /echo { default_type text/plain; add_header X-Auth-Check \$auth_check always; return 200 \$auth_check; }
+  }
 }
 EOF
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx.log" 2>&1 &
@@ -193,6 +225,13 @@ wait_port nginx "$!" "$port_nginx"
   > "$work/helper.log" 2>&1 &
 pids+=($!)
 wait_port helper "$!" "$port_helper"
+
+# Upstream 3: the benchmark's gRPC server (gRPC-java), for the gRPC scenario.
+"$loadgen_java" -Xmx256m -cp "$bench_jar" io.credproxy.bench.grpc.BenchGrpcServer \
+  127.0.0.1 "$port_grpc" "$work/upstream.pem" "$work/upstream.key" "$work/etc/secrets.env" BENCH_API_TOKEN \
+  > "$work/grpc.log" 2>&1 &
+pids+=($!)
+wait_port grpc "$!" "$port_grpc"
 
 target_args=()
 if want direct; then
@@ -211,9 +250,15 @@ upstream:
   resolve:
     "localhost:$port_nginx": "127.0.0.1:$port_nginx"
     "localhost:$port_helper": "127.0.0.1:$port_helper"
+    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
+    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
 rules:
   - host: localhost
     headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
+# Room for the hostile-load scenario's 15,000 connections (its attacker is another peer: 127.0.0.2).
+limits:
+  max_connections: 20000
+  max_connections_per_peer: 16000
 EOF
   jfr_opts=()
   if [ "$jfr" = 1 ]; then
@@ -229,6 +274,40 @@ EOF
   pids+=("$credproxy_pid")
   wait_port credproxy "$credproxy_pid" "$port_credproxy"
   target_args+=(--target "name=credproxy,proxy=127.0.0.1:$port_credproxy,pid=$credproxy_pid,ca=$work/credproxy-ca/ca.pem")
+fi
+
+if want credproxy-identity; then
+  # The same daemon and rule, but every client is identified by the kernel's word on who owns its
+  # socket (/proc/net/tcp*, once per connection): the load generator's user is the app "bench".
+  cat > "$work/etc/credproxy-identity.yaml" <<EOF
+listen: 127.0.0.1:$port_id
+admin: 127.0.0.1:$port_id_admin
+secrets: $work/etc/secrets.env
+ca_dir: $work/credproxy-identity-ca
+audit_log: $work/credproxy-identity-audit.log
+upstream:
+  extra_ca: [$work/upstream-ca.pem]
+  resolve:
+    "localhost:$port_nginx": "127.0.0.1:$port_nginx"
+    "localhost:$port_helper": "127.0.0.1:$port_helper"
+    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
+    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
+apps:
+  bench: {uids: [$(id -u)]}
+identity:
+  unknown: deny
+rules:
+  - host: localhost
+    apps: [bench]
+    headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
+EOF
+  # shellcheck disable=SC2086 # the options are a list by convention
+  "$credproxy_java" $credproxy_opts -jar "$daemon_jar" daemon --config "$work/etc/credproxy-identity.yaml" \
+    > "$work/credproxy-identity.log" 2>&1 &
+  credproxy_id_pid=$!
+  pids+=("$credproxy_id_pid")
+  wait_port credproxy-identity "$credproxy_id_pid" "$port_id"
+  target_args+=(--target "name=credproxy-identity,proxy=127.0.0.1:$port_id,pid=$credproxy_id_pid,ca=$work/credproxy-identity-ca/ca.pem")
 fi
 
 if want mitmdump; then
@@ -247,6 +326,7 @@ fi
 if [ "$serve" = 1 ]; then
   echo "bench: serving until interrupted; work directory $work"
   echo "  echo/download: https://localhost:$port_nginx/echo  /download   sse/upload: https://localhost:$port_helper/sse /upload"
+  echo "  h2 echo: https://localhost:$port_nginx_h2/echo   gRPC: localhost:$port_grpc (bench.Echo/Unary)"
   echo "  credproxy: 127.0.0.1:$port_credproxy (admin $port_admin, CA $work/credproxy-ca/ca.pem)"
   echo "  mitmdump:  127.0.0.1:$port_mitm (CA $work/mitm-conf/mitmproxy-ca-cert.pem)   upstream CA: $work/upstream-ca.pem"
   keep=1
@@ -267,18 +347,34 @@ meta=(
   --meta "credproxy=$(java_version "$credproxy_java"), $(basename "$daemon_jar")"
   --meta "credproxy JVM options=$credproxy_opts"
   --meta "mitmdump=$(mitmdump --version 2>/dev/null | head -1) with bench/mitm_inject_addon.py (the seed's addon)"
-  --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs and the download; the benchmark's Netty server (1 thread) for SSE and uploads"
+  --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs (h2 too) and the download; the benchmark's Netty server (1 thread) for SSE and uploads; gRPC-java for gRPC"
 )
 echo "bench: running the $profile profile against: $targets"
 set +e
-"$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
-  "${target_args[@]}" --secrets "$work/etc/secrets.env" \
-  --echo-url "https://localhost:$port_nginx/echo" \
-  --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
-  --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
-  --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only:+--only "$only"} ${prime:+--prime-seconds "$prime"} \
-  "${meta[@]}" --meta "load average at end=see below" --out "$out"
-status=$?
+status=0
+if [ "$compare" = 1 ]; then
+  "$loadgen_java" -cp "$bench_jar" io.credproxy.bench.LoadGenerator \
+    "${target_args[@]}" --secrets "$work/etc/secrets.env" \
+    --echo-url "https://localhost:$port_nginx/echo" \
+    --download-url "https://localhost:$port_nginx/download" --download-bytes "$download_bytes" \
+    --upload-url "https://localhost:$port_helper/upload" --sse-url "https://localhost:$port_helper/sse" \
+    --echo-h2-url "https://localhost:$port_nginx_h2/echo" --grpc-target "localhost:$port_grpc" \
+    --profile "$profile" --seconds "$seconds" --rounds "$rounds" ${only_scenarios:+--only "$only_scenarios"} ${prime:+--prime-seconds "$prime"} \
+    "${meta[@]}" --meta "load average at end=see below" --out "$out"
+  status=$?
+else
+  printf '# credproxy hostile load\n\n' > "$out"
+  for m in "${meta[@]}"; do [ "$m" = --meta ] || printf -- '- %s\n' "${m/=/: }" >> "$out"; done
+fi
+if [ "$hostile" = 1 ]; then
+  if [ "$profile" = smoke ]; then hostile_sizes=(--idle 1000 --slow 500 --seconds 2); else hostile_sizes=(--idle 10000 --slow 5000 --seconds "$seconds"); fi
+  echo "bench: hostile load against credproxy (descriptor limit $(ulimit -n))"
+  "$loadgen_java" -cp "$bench_jar" io.credproxy.bench.hostile.HostileLoad \
+    --proxy "127.0.0.1:$port_credproxy" --admin "127.0.0.1:$port_admin" --pid "$credproxy_pid" --ca "$work/credproxy-ca/ca.pem" \
+    --secrets "$work/etc/secrets.env" --echo-url "https://localhost:$port_nginx/echo" "${hostile_sizes[@]}" --out "$out"
+  hostile_status=$?
+  [ "$status" = 0 ] && status=$hostile_status
+fi
 set -e
 echo "bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -i "s|^- load average at end: see below|- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)|" "$out" 2>/dev/null || true

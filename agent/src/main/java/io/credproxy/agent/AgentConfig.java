@@ -14,10 +14,11 @@ import java.util.Map;
 
 /**
  * The agent's options:
- * {@code proxy=HOST:PORT,admin=HOST:PORT,app=NAME,sockets=tunnel|block,direct=HOST[:PORT];...,ca=/path}.
+ * {@code proxy=HOST:PORT,admin=HOST:PORT,app=NAME,sockets=tunnel|block,direct=HOST[:PORT];...,ca=/path,token_file=/path}.
  *
  * <p>Each option may also come from the environment ({@code CREDPROXY_PROXY}, {@code CREDPROXY_ADMIN},
- * {@code CREDPROXY_APP}, {@code CREDPROXY_SOCKETS}, {@code CREDPROXY_DIRECT}, {@code CREDPROXY_CA});
+ * {@code CREDPROXY_APP}, {@code CREDPROXY_SOCKETS}, {@code CREDPROXY_DIRECT}, {@code CREDPROXY_CA},
+ * {@code CREDPROXY_TOKEN_FILE});
  * the agent arguments win. Defaults: the daemon's standard ports, the main class or jar name,
  * {@code sockets=tunnel}, loopback exempt, the CA fetched from the admin port. {@code direct=} given
  * with an empty value exempts nothing but the daemon's own addresses.
@@ -28,12 +29,15 @@ import java.util.Map;
  * @param sockets what happens to raw sockets to destinations that are not exempt
  * @param direct the destinations that may be reached without the daemon
  * @param ca a PEM file holding the daemon's CA, or {@code null} to fetch it from the admin port
+ * @param tokenFile a file holding the app's token for the daemon ({@link TokenFile}), or {@code null}
+ *     for none; only the path is kept here, the token is read once at start and never printed
  */
-public record AgentConfig(HostPort proxy, HostPort admin, String app, SocketMode sockets, List<DirectRule> direct, Path ca) {
+public record AgentConfig(HostPort proxy, HostPort admin, String app, SocketMode sockets, List<DirectRule> direct, Path ca,
+                          Path tokenFile) {
     public static final HostPort DEFAULT_PROXY = new HostPort("127.0.0.1", 18080);
     public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 18081);
     public static final String DEFAULT_DIRECT = "127.0.0.0/8;::1;localhost";
-    private static final List<String> KEYS = List.of("proxy", "admin", "app", "sockets", "direct", "ca");
+    private static final List<String> KEYS = List.of("proxy", "admin", "app", "sockets", "direct", "ca", "token_file");
 
     public AgentConfig {
         direct = List.copyOf(direct);
@@ -76,7 +80,14 @@ public record AgentConfig(HostPort proxy, HostPort admin, String app, SocketMode
                 throw new AgentConfigException("ca=" + text + ": not a readable file");
             }
         }
-        return new AgentConfig(proxy, admin, ProxyIdentity.sanitizeApp(app), sockets, direct, ca);
+        Path tokenFile = null;
+        if (options.containsKey("token_file")) {
+            if (options.get("token_file").isEmpty()) {
+                throw new AgentConfigException("token_file= is empty (give the file holding the app's token, or leave the option out)");
+            }
+            tokenFile = Path.of(options.get("token_file"));
+        }
+        return new AgentConfig(proxy, admin, ProxyIdentity.sanitizeApp(app), sockets, direct, ca, tokenFile);
     }
 
     /** {@code key=value,key=value}; unknown and repeated keys are errors. */

@@ -67,8 +67,9 @@ final class AgentStartup {
             AgentConfig config = AgentConfig.parse(agentArgs, env, System.getProperty("sun.java.command"));
             DaemonAddress proxy = address("proxy", config.proxy());
             DaemonAddress admin = address("admin", config.admin());
+            String token = config.tokenFile() == null ? "" : TokenFile.read(config.tokenFile());
             EgressPolicy policy = new EgressPolicy(proxy, admin, config.direct(), config.sockets(), config.app(),
-                    new ProxyIdentity(config.app(), "").toHeaderValue());
+                    new ProxyIdentity(config.app(), token).toHeaderValue());
             timer.mark("options");
             CaCertificateSource ca = config.ca() != null ? CaCertificateSource.fromFile(config.ca())
                     : CaCertificateSource.fromAdmin(admin);

@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Builds JDK {@link HttpClient}s for one target: HTTP/1.1, through the target's proxy (if any),
+ * Builds JDK {@link HttpClient}s for one target: HTTP/1.1 (or HTTP/2 where asked), through the target's proxy (if any),
  * trusting only the target's CA.
  *
  * <p>Trusting exactly one CA per target is part of the check: a proxy that tunnelled instead of
@@ -55,6 +55,11 @@ public final class BenchClients implements AutoCloseable {
     /** A client with a connection pool (keep-alive), sharing this target's TLS session cache. */
     public HttpClient pooled() {
         return builder(sharedContext).build();
+    }
+
+    /** A pooled client that asks for HTTP/2 (ALPN {@code h2}): all its requests share one connection. */
+    public HttpClient pooledH2() {
+        return builder(sharedContext).version(HttpClient.Version.HTTP_2).build();
     }
 
     /**

@@ -37,6 +37,19 @@ public final class ExpectedAuth {
         throw new IOException(file + " defines no " + name);
     }
 
+    /** What a redacting proxy leaves of an echoed {@code Authorization}: {@code Bearer [REDACTED]}. */
+    public static final String REDACTED_ECHO = "Bearer [REDACTED]";
+
+    /** How many bytes shorter an echoed {@code Authorization} is once a proxy has redacted it. */
+    public int redactionShrink() {
+        return expected.length() - REDACTED_ECHO.length();
+    }
+
+    /** Whether {@code text} holds the real credential (the value after {@code Bearer }). */
+    public boolean leaksInto(String text) {
+        return text.contains(expected.substring("Bearer ".length()));
+    }
+
     /** The {@code Authorization} value the client sends to {@code target}. */
     public String sentBy(Target target) {
         return target.proxied() ? PLACEHOLDER : expected;

@@ -51,6 +51,12 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--sse-url", required = true)
     URI sse;
 
+    @Option(names = "--echo-h2-url", description = "the echo endpoint on a server offering h2 (the h2 scenario)")
+    URI echoH2;
+
+    @Option(names = "--grpc-target", description = "host:port of the benchmark's gRPC upstream (the gRPC scenario)")
+    String grpc;
+
     @Option(names = "--profile", defaultValue = "full", description = "full or smoke")
     String profile;
 
@@ -83,6 +89,11 @@ public final class LoadGenerator implements Callable<Integer> {
             case "smoke" -> Profiles.smoke(downloadBytes);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--profile must be full or smoke");
         };
+        plan = plan.stream().filter(p -> !(p.scenario() instanceof io.credproxy.bench.scenario.RequestLoopScenario loop)
+                || loop.mode() != io.credproxy.bench.scenario.RequestLoopScenario.Mode.KEEP_ALIVE_H2 || echoH2 != null)
+                .filter(p -> !(p.scenario() instanceof io.credproxy.bench.scenario.RequestLoopScenario loop)
+                        || loop.mode() != io.credproxy.bench.scenario.RequestLoopScenario.Mode.GRPC_UNARY || grpc != null)
+                .toList();
         if (only != null && !only.isEmpty()) {
             plan = plan.stream().filter(p -> only.contains(p.scenario().id())).toList();
         }
@@ -91,7 +102,7 @@ public final class LoadGenerator implements Callable<Integer> {
                     + " cannot close an HttpClient; the new-connection scenarios leave idle clients to the GC. Java 21+ is better.");
         }
         ExpectedAuth auth = ExpectedAuth.fromEnvFile(secrets, secretName);
-        Endpoints endpoints = new Endpoints(echo, download, downloadBytes, upload, sse);
+        Endpoints endpoints = new Endpoints(echo, download, downloadBytes, upload, sse, echoH2, grpc);
         long ticks = ProcessStats.clockTicksPerSecond();
         List<TargetSession> sessions = new ArrayList<>();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -100,7 +111,7 @@ public final class LoadGenerator implements Callable<Integer> {
             int eq = line.indexOf('=');
             meta.put(eq > 0 ? line.substring(0, eq) : line, eq > 0 ? line.substring(eq + 1) : "");
         }
-        meta.put("load generator", "Java " + Runtime.version() + ", JDK HttpClient, HTTP/1.1");
+        meta.put("load generator", "Java " + Runtime.version() + ", JDK HttpClient, HTTP/1.1 (HTTP/2 for h2-*), gRPC-java for grpc-*");
         try {
             for (String spec : targets) {
                 Target target = Target.parse(spec);

@@ -18,6 +18,14 @@ import java.util.Optional;
 public record Target(String name, InetSocketAddress proxy, long pid, Path trustedCa) {
 
     /** Whether requests go through a proxy that is expected to add the credential. */
+    /**
+     * Whether this target takes injected credentials out of responses (credproxy does; mitmdump's
+     * addon and a direct connection do not): the echo scenarios expect the redacted body from it.
+     */
+    public boolean redacts() {
+        return name.startsWith("credproxy");
+    }
+
     public boolean proxied() {
         return proxy != null;
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code bench/run.sh --smoke}: every scenario, briefly, against direct, credproxy and mitmdump,
- * so the benchmark cannot rot. Skipped when nginx or mitmdump is not installed ({@code .ci/run}
+ * and the hostile-load scenario against credproxy, so the benchmark cannot rot. Skipped when nginx or mitmdump is not installed ({@code .ci/run}
  * installs them).
  */
 class BenchmarkSmokeIT {
@@ -45,9 +45,17 @@ class BenchmarkSmokeIT {
         Path report = newest(results);
         String markdown = Files.readString(report);
         for (String target : List.of("direct", "credproxy", "mitmdump")) {
-            for (String scenario : List.of("keepalive-c1", "keepalive-c16", "newconn-c4", "download-1MiB", "upload-1MiB",
-                    "sse-first-event", "sse-rate", "held-100")) {
+            for (String scenario : List.of("keepalive-c1", "keepalive-c16", "h2-keepalive-c16", "grpc-unary-c16", "newconn-c4",
+                    "download-1MiB", "upload-1MiB", "download-echo-1MiB", "sse-first-event", "sse-rate", "sse-echo-rate",
+                    "held-100")) {
                 assertThat(markdown).as("report row for %s / %s", scenario, target).contains("| " + scenario + " | " + target + " |");
+            }
+        }
+        // The hostile-load scenario: normal traffic quiet and beside the attack, every request right.
+        assertThat(markdown).contains("## Hostile load (credproxy)");
+        for (String phase : List.of("quiet", "beside the attack")) {
+            for (String load : List.of("keepalive-c8", "newconn-c2")) {
+                assertThat(markdown).containsPattern("\\| " + phase + " \\| " + load + " \\| \\d+ \\|.* \\| 0 \\| ");
             }
         }
         // The secret the run generated never reaches the report or the console.

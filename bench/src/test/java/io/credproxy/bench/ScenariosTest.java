@@ -138,4 +138,25 @@ class ScenariosTest {
         assertThat(rate.eventsPerSecond()).isPositive();
         session.clients().close();
     }
+
+    @Test
+    void theEchoScenariosCarryTheCredentialBackAndADirectClientGetsItUnredacted() throws Exception {
+        TargetSession session = direct();
+        Tally down = new TransferScenario("down-echo", Direction.ECHOED_DOWNLOAD, 4 * 65536).run(session, true);
+        assertThat(down.errors()).as(down.firstError()).isZero();
+        assertThat(down.bytes()).as("a direct connection does not redact").isEqualTo(4 * 65536);
+        Tally rate = SseScenario.echoRate("rate-echo", 100).run(session, true);
+        assertThat(rate.errors()).as(rate.firstError()).isZero();
+        session.clients().close();
+
+        // A target that should redact but passes the echo through fails on every event and on the size.
+        Target unredacted = new Target("credproxy", null, ProcessHandle.current().pid(), caPem);
+        TargetSession pretending = new TargetSession(new BenchClients(unredacted), new ExpectedAuth(SECRET), session.endpoints(), null);
+        Tally leakyEvents = SseScenario.echoRate("rate-echo", 20).run(pretending, false);
+        assertThat(leakyEvents.errors()).isPositive();
+        assertThat(leakyEvents.firstError()).contains("was not redacted").doesNotContain(SECRET);
+        Tally leakyDownload = new TransferScenario("down-echo", Direction.ECHOED_DOWNLOAD, 2 * 65536).run(pretending, false);
+        assertThat(leakyDownload.firstError()).startsWith("received " + 2 * 65536 + " of ");
+        pretending.clients().close();
+    }
 }

@@ -60,6 +60,8 @@ final class ChildJvm {
         OKHTTP5,
         /** Standard, plus an application's own (older, unrelocated) Byte Buddy. */
         OWN_BYTEBUDDY,
+        /** Standard, plus gRPC-java (grpc-netty-shaded, grpc-stub and their dependencies). */
+        GRPC,
         /** Netty with its epoll and io_uring transports, Reactor Netty, Vert.x and AsyncHttpClient, and nothing else. */
         NETTY,
         /** The same without io_uring, which Reactor Netty would prefer to epoll. */
@@ -80,6 +82,7 @@ final class ChildJvm {
     private Libraries libraries = Libraries.STANDARD;
     private final List<String> classpathFirst = new ArrayList<>();
     private boolean instrumentationErrorsExpected;
+    private List<String> launcher = List.of();
 
     ChildJvm(Jdk jdk) {
         this.jdk = jdk;
@@ -118,8 +121,15 @@ final class ChildJvm {
         return this;
     }
 
+    /** Runs the JVM through {@code prefix} ({@code setpriv --reuid=...}: as another user). */
+    ChildJvm launcher(List<String> prefix) {
+        this.launcher = List.copyOf(prefix);
+        return this;
+    }
+
     Result run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(jdk.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(jdk.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath());
@@ -180,6 +190,9 @@ final class ChildJvm {
         }
         if (libraries == Libraries.OWN_BYTEBUDDY) {
             entries.addAll(jars(APP_CLASSPATH.resolve("app-bytebuddy")));
+        }
+        if (libraries == Libraries.GRPC) {
+            entries.addAll(List.of(Files.readString(APP_CLASSPATH.resolve("grpc.txt")).trim().split(File.pathSeparator)));
         }
         return String.join(File.pathSeparator, entries);
     }

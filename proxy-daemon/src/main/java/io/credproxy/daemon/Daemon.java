@@ -1,31 +1,29 @@
 package io.credproxy.daemon;
 
-import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.AdminLimits;
 import io.credproxy.daemon.admin.AdminRouter;
 import io.credproxy.daemon.admin.AdminServer;
 import io.credproxy.daemon.admin.CaCertificateEndpoint;
-import io.credproxy.daemon.admin.HealthEndpoint;
-import io.credproxy.daemon.admin.TransparentEndpoint;
+import io.credproxy.daemon.admin.KernelEventAttribution;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.config.LimitsConfig;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.egress.AddressPolicy;
+import io.credproxy.daemon.identity.PeerUidResolver;
+import io.credproxy.daemon.limits.FileDescriptors;
 import io.credproxy.daemon.metrics.ProxyMetrics;
-import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.secrets.Secrets;
-import io.credproxy.daemon.server.ProxyContext;
-import io.credproxy.daemon.server.ProxyServer;
-import io.credproxy.daemon.server.Transport;
-import io.credproxy.daemon.server.UpstreamConnector;
 import io.credproxy.daemon.tls.CertificateAuthority;
 import io.credproxy.daemon.tls.LeafCertificateFactory;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.TlsEngines;
+import io.credproxy.daemon.tls.UpstreamTls;
 import io.credproxy.daemon.tls.UpstreamTrust;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
@@ -33,6 +31,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running credproxy daemon: the proxy port, the admin port and the reporting (audit log,
- * {@code /report}, {@code /metrics}, {@code /events}), started from a configuration.
+ * {@code /report}, {@code /metrics}, {@code /events}, {@code /readyz}), started from a configuration.
  *
  * <p>This is the one entry point the CLI and other modules' tests use:
  * <pre>{@code
@@ -64,22 +63,17 @@ public final class Daemon implements AutoCloseable {
     private final PolicyHolder policyHolder;
     private final CertificateAuthority ca;
     private final AdminRouter adminRouter;
-    private final Transport transport;
-    private final UpstreamConnector connector;
-    private final ProxyServer proxy;
+    private final ProxyRuntime proxy;
     private final AdminServer admin;
     private final Reporting reporting;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca,
-            AdminRouter adminRouter, Transport transport, UpstreamConnector connector, ProxyServer proxy,
-            AdminServer admin, Reporting reporting) {
+    private Daemon(ProxyConfig config, PolicyHolder policyHolder, CertificateAuthority ca, AdminRouter adminRouter,
+            ProxyRuntime proxy, AdminServer admin, Reporting reporting) {
         this.config = config;
         this.policyHolder = policyHolder;
         this.ca = ca;
         this.adminRouter = adminRouter;
-        this.transport = transport;
-        this.connector = connector;
         this.proxy = proxy;
         this.admin = admin;
         this.reporting = reporting;
@@ -93,53 +87,44 @@ public final class Daemon implements AutoCloseable {
     /**
      * Loads the secrets and the CA, builds the policy, and binds the proxy and admin ports.
      *
-     * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule
-     *     naming a missing secret, an unusable CA or extra CA, an audit log that cannot be opened,
-     *     a port in use
+     * @throws ConfigException for any start-up refusal: unsafe or unreadable secrets file, a rule naming a missing
+     *     secret, an unusable CA or extra CA, an audit log that cannot be opened, a port in use
      */
     public static Daemon start(ProxyConfig config, DaemonOptions options) throws ConfigException {
         Secrets secrets = options.secretStore().load(config.secrets());
-        Policy policy = Policy.resolve(config.rules(), secrets);
+        Policy policy = Policy.load(config, secrets);
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
-        SslContext upstreamTls = UpstreamTrust.clientContext(config.upstream().extraCa());
+        UpstreamTls upstreamTls = UpstreamTrust.clientContexts(config.upstream().extraCa());
         ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
+        LimitsConfig limits = config.limits().resolve(FileDescriptors.limit(), Runtime.getRuntime().maxMemory());
+        PeerUidResolver peerUids = new PeerUidResolver(PeerUidResolver.PROC_NET);
         // Free text in events is redacted with the secrets in force, reloads included.
-        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options);
+        Reporting reporting = startReporting(config, text -> policyHolder.current().redactor().redact(text), options, limits,
+                new KernelEventAttribution(policyHolder::current, peerUids));
         reporting.metrics().bindCertificateCacheSize(serverContexts::size);
         reporting.metrics().bindCertificatesMinted(serverContexts::minted);
-
         AdminRouter router = new AdminRouter()
                 .register("GET", "/ca.pem", new CaCertificateEndpoint(ca.certificatePem()))
-                .register("GET", "/healthz", new HealthEndpoint())
                 .registerAll(reporting.routes())
                 .registerAll(options.adminEndpoints());
 
-        Transport transport = null;
-        UpstreamConnector connector = null;
-        ProxyServer proxy = null;
+        ProxyRuntime proxy = null;
         try {
-            transport = new Transport(options.workerThreads());
-            connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
-            AuditRecorder audit = new AuditRecorder(reporting.sink());
-            ProxyContext context = new ProxyContext(policyHolder, serverContexts, connector, StageChain.standard(audit),
-                    config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics());
-            proxy = ProxyServer.start(transport, config.listen(), context);
-            router.register(AdminRoute.post("/transparent", new TransparentEndpoint(proxy.transparent())));
-            AdminServer admin = AdminServer.start(transport, config.admin(), router);
-            Daemon daemon = new Daemon(config, policyHolder, ca, router, transport, connector, proxy,
-                    admin, reporting);
+            proxy = ProxyRuntime.start(config, limits, options, policyHolder, serverContexts, upstreamTls, reporting,
+                    new IdentityStage(policyHolder::current, peerUids));
+            router.registerAll(proxy.adminRoutes()).register(OperatorSignals.install(reporting.metrics(), policyHolder, ca,
+                    proxy.server()));
+            AdminServer admin = AdminServer.start(config.admin(), router, AdminLimits.from(limits), reporting.limitMetrics());
+            // Until now the egress stage refused every address: only the bound ports are known for sure.
+            proxy.egress().ownEndpoints(List.of(new AddressPolicy.Endpoint("proxy", proxy.server().address()),
+                    new AddressPolicy.Endpoint("admin", admin.address())));
+            Daemon daemon = new Daemon(config.withLimits(limits), policyHolder, ca, router, proxy, admin, reporting);
             daemon.logStarted();
             return daemon;
         } catch (ConfigException | RuntimeException e) {
             if (proxy != null) {
                 proxy.close();
-            }
-            if (connector != null) {
-                connector.close();
-            }
-            if (transport != null) {
-                transport.close();
             }
             reporting.close();
             throw e;
@@ -148,10 +133,10 @@ public final class Daemon implements AutoCloseable {
 
     /** Opens the audit log and assembles the report and metrics; a log that cannot be opened refuses the start. */
     private static Reporting startReporting(ProxyConfig config, UnaryOperator<String> redactor,
-            DaemonOptions options) throws ConfigException {
+            DaemonOptions options, LimitsConfig limits, KernelEventAttribution attribution) throws ConfigException {
         Path file = AuditLogLocation.resolve(config);
         try {
-            return Reporting.start(file, redactor, List.of(options.auditSink()));
+            return Reporting.start(file, redactor, List.of(options.auditSink()), limits, attribution);
         } catch (IOException e) {
             throw new ConfigException("cannot open the audit log " + file + ": " + why(e));
         }
@@ -179,9 +164,13 @@ public final class Daemon implements AutoCloseable {
         for (Rule rule : config.rules()) {
             rules.add(rule.destination() + " " + rule.secretNames());
         }
-        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}",
+        LimitsConfig l = config.limits();
+        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}, limits:"
+                + " {} connections ({} per peer), {} bytes of partial heads, header/idle/tunnel timeouts {}/{}/{} ms",
                 describe(proxyAddress()), describe(adminAddress()), rules.size(), rules,
-                Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe());
+                Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe(),
+                l.maxConnections(), l.maxConnectionsPerPeer(), l.maxBufferedHeadBytes(), l.headerTimeoutMillis(),
+                l.idleTimeoutMillis(), l.tunnelIdleTimeoutMillis());
     }
 
     private static String describe(InetSocketAddress address) {
@@ -190,7 +179,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Where the proxy listens (the real port when the config said 0). */
     public InetSocketAddress proxyAddress() {
-        return proxy.address();
+        return proxy.server().address();
     }
 
     /** Where the admin endpoint listens (the real port when the config said 0). */
@@ -217,6 +206,7 @@ public final class Daemon implements AutoCloseable {
         return reporting.metrics();
     }
 
+    /** The configuration in force, its limits resolved (no size left at 0). */
     public ProxyConfig config() {
         return config;
     }
@@ -227,20 +217,33 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
+     * Stops gracefully, as on SIGTERM: stops accepting, lets every exchange in flight finish for up
+     * to {@code grace} ({@code /healthz} says "shutting down" meanwhile), closes what is left, then
+     * as {@link #close()}. Once stopped (or closed), does nothing.
+     */
+    public void stop(Duration grace) {
+        if (closed.compareAndSet(false, true)) {
+            proxy.drain(grace, reporting);
+            shutdown();
+        }
+    }
+
+    /**
      * Stops accepting, closes every connection, releases the threads, then writes every queued
      * audit event and closes the audit log. Closing again does nothing.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            shutdown();
         }
-        proxy.close();
+    }
+
+    private void shutdown() {
         admin.close();
-        connector.close();
         // Connections still record their events as the event loops close them: the audit log
         // closes only once the loops have terminated, so none of those events is lost.
-        transport.close();
+        proxy.close();
         reporting.close();
         LOG.info("credproxy stopped");
     }

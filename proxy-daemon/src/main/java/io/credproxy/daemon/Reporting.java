@@ -1,18 +1,22 @@
 package io.credproxy.daemon;
 
 import io.credproxy.daemon.admin.AdminRoute;
+import io.credproxy.daemon.admin.EventAttribution;
 import io.credproxy.daemon.admin.EventsEndpoint;
 import io.credproxy.daemon.admin.MetricsEndpoint;
 import io.credproxy.daemon.admin.ReportEndpoint;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.audit.AuditLogLocation;
 import io.credproxy.daemon.audit.CompositeAuditSink;
+import io.credproxy.daemon.config.LimitsConfig;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.metrics.LimitMetrics;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.report.ReportAggregator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,21 +38,26 @@ public final class Reporting implements Closeable {
     private final AuditLog auditLog;
     private final ReportAggregator aggregator;
     private final ProxyMetrics metrics;
+    private final LimitMetrics limitMetrics;
     private final CompositeAuditSink sink;
     private final List<AdminRoute> routes;
 
-    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks) {
+    private Reporting(AuditLog auditLog, UnaryOperator<String> redactor, List<?> extraSinks, LimitsConfig limits,
+            EventAttribution attribution) {
         this.auditLog = auditLog;
         this.aggregator = ReportAggregator.forDaemon();
         this.metrics = new ProxyMetrics();
+        this.limitMetrics = new LimitMetrics(metrics.registry());
         metrics.bindAuditDrops(auditLog::dropped);
+        limitMetrics.bindAuditShareDrops(auditLog::agentEventsOverShare);
         List<Object> sinks = new ArrayList<>(List.of(auditLog, aggregator, metrics));
         sinks.addAll(extraSinks);
         this.sink = new CompositeAuditSink(sinks, failed -> metrics.recordError("audit_sink"));
         this.routes = List.of(
                 AdminRoute.get("/report", new ReportEndpoint(aggregator)),
                 AdminRoute.get("/metrics", new MetricsEndpoint(metrics)),
-                AdminRoute.post("/events", new EventsEndpoint(sink, redactor)));
+                AdminRoute.post("/events", new EventsEndpoint(sink, redactor, Clock.systemUTC(), attribution,
+                        limits.eventsPerSecond(), limits.eventsBurst(), limitMetrics)));
     }
 
     /**
@@ -72,9 +81,18 @@ public final class Reporting implements Closeable {
      *     {@link io.credproxy.daemon.audit.AgentEventSink}s, for agent events): a test's recorder, the demo
      */
     public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks) throws IOException {
+        return start(auditLogFile, redactor, extraSinks, LimitsConfig.defaults(), EventAttribution.AS_CLAIMED);
+    }
+
+    /**
+     * As above, with the limits {@code POST /events} applies (events per second and app) and agent
+     * events attributed by {@code attribution} (the daemon's: the kernel's word on who posted them).
+     */
+    public static Reporting start(Path auditLogFile, UnaryOperator<String> redactor, List<?> extraSinks, LimitsConfig limits,
+            EventAttribution attribution) throws IOException {
         Objects.requireNonNull(redactor, "redactor");
         List<?> extras = List.copyOf(extraSinks);
-        return new Reporting(AuditLog.open(auditLogFile), redactor, extras);
+        return new Reporting(AuditLog.open(auditLogFile), redactor, extras, limits, attribution);
     }
 
     /** The one sink for the server: audit events (and agent events) go to log, report and metrics. */
@@ -84,6 +102,11 @@ public final class Reporting implements Closeable {
 
     public ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** What the limits did (rejections by limit), on the same registry. */
+    public LimitMetrics limitMetrics() {
+        return limitMetrics;
     }
 
     public ReportAggregator aggregator() {

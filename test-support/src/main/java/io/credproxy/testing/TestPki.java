@@ -47,12 +47,15 @@ public final class TestPki {
 
     private final X509Certificate caCertificate;
     private final SSLContext serverContext;
+    private final KeyManagerFactory serverKeys;
     private final X509Certificate serverCertificate;
 
-    private TestPki(X509Certificate caCertificate, X509Certificate serverCertificate, SSLContext serverContext) {
+    private TestPki(X509Certificate caCertificate, X509Certificate serverCertificate, SSLContext serverContext,
+            KeyManagerFactory serverKeys) {
         this.caCertificate = caCertificate;
         this.serverCertificate = serverCertificate;
         this.serverContext = serverContext;
+        this.serverKeys = serverKeys;
     }
 
     /** A new CA named {@code caName} and a server certificate for {@code names} (DNS names). */
@@ -91,7 +94,7 @@ public final class TestPki {
             kmf.init(keyStore, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);
-            return new TestPki(caCert, serverCert, context);
+            return new TestPki(caCert, serverCert, context, kmf);
         } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot create the test PKI", e);
         }
@@ -116,6 +119,11 @@ public final class TestPki {
     /** The server's TLS context (certificate chain for the names given at creation). */
     public SSLContext serverContext() {
         return serverContext;
+    }
+
+    /** The server's key and certificate chain, for servers that build their own TLS context (Netty, gRPC). */
+    public KeyManagerFactory serverKeyManagers() {
+        return serverKeys;
     }
 
     public X509Certificate caCertificate() {

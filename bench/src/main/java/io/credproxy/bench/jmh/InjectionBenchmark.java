@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class InjectionBenchmark {
     private static final HostPort CLOUDFLARE = new HostPort("api.cloudflare.com", 443);
-    private static final HostPort PLACES = new HostPort("places.googleapis.com", 443);
+    private static final HostPort PLACES = new HostPort("places.maps.example.net", 443);
     private static final HostPort UNRULED = new HostPort("example.org", 443);
 
     private final PolicyStage policyStage = new PolicyStage();
@@ -66,8 +66,9 @@ public class InjectionBenchmark {
             rules.add(rule("api" + i + ".example.com", null, "Authorization", "Bearer ${TOKEN_" + i + "}"));
             values.put("TOKEN_" + i, "secret-value-" + i + "-0123456789abcdef0123456789abcdef");
         }
-        rules.add(rule("*.googleapis.com", null, "X-Goog-Api-Key", "${GOOGLE_KEY}"));
-        rules.add(rule("*.workers.dev", 443, "CF-Access-Client-Secret", "${CF_SECRET}"));
+        // Wildcards below registrable domains: the daemon refuses one over a public suffix (*.googleapis.com, *.workers.dev).
+        rules.add(rule("*.maps.example.net", null, "X-Goog-Api-Key", "${GOOGLE_KEY}"));
+        rules.add(rule("*.example-account.workers.dev", 443, "CF-Access-Client-Secret", "${CF_SECRET}"));
         rules.add(rule("api.cloudflare.com", 443, "Authorization", "Bearer ${CF_TOKEN}"));
         values.put("GOOGLE_KEY", "AIzaSyD-0123456789abcdef0123456789abc");
         values.put("CF_SECRET", "cf-0123456789abcdef0123456789abcdef");

@@ -28,12 +28,17 @@ import javax.net.ssl.SSLSession;
  * its request started, or the request counts as an error (a reused connection would carry an older
  * session).
  *
+ * <p>{@link Mode#KEEP_ALIVE_H2}: one pooled HTTP/2 client, so every worker's request is a stream of
+ * the same connection (the h2 echo endpoint); a response that came over HTTP/1.1 is an error.
+ * {@link Mode#GRPC_UNARY}: one gRPC channel (HTTP/2), every worker making unary calls to the
+ * benchmark's gRPC upstream, whose answer is its verdict on the call's {@code authorization}.
+ *
  * <p>Workers run a warm-up first (not measured: connections open, JIT compiles), then the measured
  * window. A request counts when it started inside the window; the window's length is taken up to
  * the last such request's end. Warm-up ends no earlier than every worker's first answer.
  */
 public final class RequestLoopScenario implements Scenario {
-    public enum Mode { KEEP_ALIVE, NEW_CONNECTION }
+    public enum Mode { KEEP_ALIVE, NEW_CONNECTION, KEEP_ALIVE_H2, GRPC_UNARY }
 
     private final String id;
     private final Mode mode;
@@ -74,12 +79,17 @@ public final class RequestLoopScenario implements Scenario {
 
     @Override
     public Tally run(TargetSession session, boolean firstRound) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(session.endpoints().echo())
+        HttpRequest request = HttpRequest.newBuilder(mode == Mode.KEEP_ALIVE_H2 ? session.endpoints().echoH2() : session.endpoints().echo())
                 .GET()
                 .header("Authorization", session.auth().sentBy(session.target()))
                 .timeout(Duration.ofSeconds(60))
                 .build();
-        HttpClient shared = mode == Mode.KEEP_ALIVE ? session.clients().pooled() : null;
+        HttpClient shared = switch (mode) {
+            case KEEP_ALIVE -> session.clients().pooled();
+            case KEEP_ALIVE_H2 -> session.clients().pooledH2();
+            default -> null;
+        };
+        GrpcCaller grpc = mode == Mode.GRPC_UNARY ? GrpcCaller.open(session) : null;
         Window window = new Window();
         CountDownLatch warmedUp = new CountDownLatch(concurrency);
         CountDownLatch done = new CountDownLatch(concurrency);
@@ -89,7 +99,7 @@ public final class RequestLoopScenario implements Scenario {
             tallies.add(tally);
             Thread worker = new Thread(() -> {
                 try {
-                    loop(session, shared, request, window, warmedUp, tally);
+                    loop(session, shared, grpc, request, window, warmedUp, tally);
                 } finally {
                     done.countDown();
                 }
@@ -108,6 +118,9 @@ public final class RequestLoopScenario implements Scenario {
         ProxyMeter.Usage usage = meter.stop();
         if (shared != null) {
             BenchClients.close(shared);
+        }
+        if (grpc != null) {
+            grpc.close();
         }
         Tally result = new Tally();
         tallies.forEach(result::add);
@@ -134,7 +147,7 @@ public final class RequestLoopScenario implements Scenario {
         }
     }
 
-    private void loop(TargetSession session, HttpClient shared, HttpRequest request, Window window,
+    private void loop(TargetSession session, HttpClient shared, GrpcCaller grpc, HttpRequest request, Window window,
             CountDownLatch warmedUp, Tally tally) {
         boolean first = true;
         while (true) {
@@ -142,7 +155,7 @@ public final class RequestLoopScenario implements Scenario {
             if (t0 >= window.end) {
                 return;
             }
-            String error = once(session, shared, request);
+            String error = grpc != null ? grpc.call() : once(session, shared, request);
             long t1 = System.nanoTime();
             if (t0 >= window.start) {
                 tally.record(t1 - t0, error);
@@ -162,6 +175,9 @@ public final class RequestLoopScenario implements Scenario {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "status " + response.statusCode();
+            }
+            if (mode == Mode.KEEP_ALIVE_H2 && response.version() != HttpClient.Version.HTTP_2) {
+                return "the response came over " + response.version() + ", not HTTP/2";
             }
             String mismatch = ExpectedAuth.mismatch(response.body());
             if (mismatch != null) {

@@ -32,21 +32,31 @@ public final class SseScenario implements Scenario {
     private final String id;
     private final Kind kind;
     private final int count;
+    private final boolean echo;
 
-    private SseScenario(String id, Kind kind, int count) {
+    private SseScenario(String id, Kind kind, int count, boolean echo) {
         this.id = id;
         this.kind = kind;
         this.count = count;
+        this.echo = echo;
     }
 
     /** {@code streams} paced streams, timing the first event of each. */
     public static SseScenario firstEvent(String id, int streams) {
-        return new SseScenario(id, Kind.SSE_FIRST_EVENT, streams);
+        return new SseScenario(id, Kind.SSE_FIRST_EVENT, streams, false);
     }
 
     /** One stream of {@code events} events as fast as the upstream can write them. */
     public static SseScenario rate(String id, int events) {
-        return new SseScenario(id, Kind.SSE_RATE, events);
+        return new SseScenario(id, Kind.SSE_RATE, events, false);
+    }
+
+    /**
+     * Like {@link #rate}, with every event echoing the credential the upstream received: a redacting
+     * proxy must deliver each event with {@code Bearer [REDACTED]} and never the value.
+     */
+    public static SseScenario echoRate(String id, int events) {
+        return new SseScenario(id, Kind.SSE_RATE, events, true);
     }
 
     /** The upstream's send time in an event line {@code data: SEQ NANOS}; the line's own time if absent. */
@@ -95,7 +105,8 @@ public final class SseScenario implements Scenario {
 
     private void stream(TargetSession session, HttpClient client, int events, int intervalMs, Tally tally, boolean paced)
             throws InterruptedException {
-        URI uri = URI.create(session.endpoints().sse() + "?events=" + events + "&intervalMs=" + intervalMs);
+        URI uri = URI.create(session.endpoints().sse() + "?events=" + events + "&intervalMs=" + intervalMs + (echo ? "&echo=1" : ""));
+        boolean redacted = echo && session.target().redacts();
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Authorization", session.auth().sentBy(session.target()))
                 .header("Accept", "text/event-stream")
@@ -120,6 +131,9 @@ public final class SseScenario implements Scenario {
                     String line = it.next();
                     if (!line.startsWith("data:")) {
                         continue;
+                    }
+                    if (redacted && error == null && (session.auth().leaksInto(line) || !line.contains(ExpectedAuth.REDACTED_ECHO))) {
+                        error = "event " + seen + " was not redacted";
                     }
                     long now = System.nanoTime();
                     if (seen == 0) {

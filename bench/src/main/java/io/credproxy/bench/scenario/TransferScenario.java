@@ -8,6 +8,7 @@ import io.credproxy.bench.Tally;
 import io.credproxy.bench.TargetSession;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,17 +17,21 @@ import java.time.Duration;
 import java.util.Iterator;
 
 /**
- * One large body through the target: an upload (POST, the upstream counts what arrived) or a
- * download (GET of a file the upstream serves), checked for size and credential.
+ * One large body through the target: an upload (POST, the upstream counts what arrived), a
+ * download (GET of a file the upstream serves), or an echoed download (the benchmark's own upstream
+ * starts every 64 KiB block with the credential it received, which a redacting proxy must take
+ * out of the stream), checked for size and credential.
  *
  * <p>The first round first moves a tenth of the size, unmeasured, to warm the path up. The upload
  * body is one 64 KiB block sent repeatedly with a {@code Content-Length}, so the client spends
  * nothing on producing it.
  */
 public final class TransferScenario implements Scenario {
-    public enum Direction { UPLOAD, DOWNLOAD }
+    public enum Direction { UPLOAD, DOWNLOAD, ECHOED_DOWNLOAD }
 
     private static final byte[] BLOCK = new byte[64 * 1024];
+    /** The echoed download's block: one echo at the start of each (BenchUpstreamHandler). */
+    private static final int ECHO_BLOCK = 64 * 1024;
 
     private final String id;
     private final Direction direction;
@@ -73,6 +78,10 @@ public final class TransferScenario implements Scenario {
         try {
             if (direction == Direction.UPLOAD) {
                 upload(session, client, bytes / 10, new Tally());
+            } else if (direction == Direction.ECHOED_DOWNLOAD) {
+                client.send(HttpRequest.newBuilder(echoedUri(session, bytes / 10))
+                        .header("Authorization", session.auth().sentBy(session.target())).timeout(Duration.ofMinutes(5)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
             } else {
                 HttpRequest request = HttpRequest.newBuilder(session.endpoints().download())
                         .header("Authorization", session.auth().sentBy(session.target()))
@@ -120,8 +129,18 @@ public final class TransferScenario implements Scenario {
         return received == size ? null : "upstream received " + received + " of " + size + " bytes";
     }
 
+    private static URI echoedUri(TargetSession session, long size) {
+        return session.endpoints().helper("/download?echo=1&bytes=" + size);
+    }
+
+    /** The echoed download's size as the client gets it: each full block's echo redacted by a redacting proxy. */
+    private long echoedSize(TargetSession session) {
+        return session.target().redacts() ? bytes - (bytes / ECHO_BLOCK) * session.auth().redactionShrink() : bytes;
+    }
+
     private String download(TargetSession session, HttpClient client, Tally tally) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(session.endpoints().download())
+        boolean echoed = direction == Direction.ECHOED_DOWNLOAD;
+        HttpRequest request = HttpRequest.newBuilder(echoed ? echoedUri(session, bytes) : session.endpoints().download())
                 .header("Authorization", session.auth().sentBy(session.target()))
                 .timeout(Duration.ofMinutes(5))
                 .GET()
@@ -142,7 +161,7 @@ public final class TransferScenario implements Scenario {
         if (mismatch != null) {
             return mismatch;
         }
-        long expected = session.endpoints().downloadBytes();
+        long expected = echoed ? echoedSize(session) : session.endpoints().downloadBytes();
         return received == expected ? null : "received " + received + " of " + expected + " bytes";
     }
 

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * Routes one connection's requests: {@code /echo}, {@code /upload}, {@code /download}, {@code /sse};
  * every answer carries the {@link AuthVerdict} on the request's {@code Authorization}.
  *
+ * <p>With {@code echo=1}, {@code /download} starts every 64 KiB block and {@code /sse} every event
+ * with the {@code Authorization} value received, as an upstream that reflects the credential does:
+ * the load a proxy that redacts responses must carry.
+ *
  * <p>Request bodies are counted and released as they arrive, never kept. Streamed answers go out
  * through a {@link ChunkPump}, which writes only while the channel is writable.
  */
@@ -38,6 +42,7 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
     private final ExpectedAuth expected;
     private String path;
     private String verdict;
+    private byte[] echo;
     private long uploaded;
     private ChunkPump pump;
 
@@ -51,6 +56,8 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             path = uri.path();
             verdict = expected.verdictOn(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            echo = longParam(uri, "echo", 0) == 1
+                    ? String.valueOf(request.headers().get(HttpHeaderNames.AUTHORIZATION)).getBytes(StandardCharsets.ISO_8859_1) : null;
             uploaded = 0;
             switch (path) {
                 case "/echo" -> full(ctx, HttpResponseStatus.OK, verdict);
@@ -92,7 +99,9 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
             int n = (int) Math.min(BLOCK, left[0]);
             left[0] -= n;
             ByteBuf block = ctx.alloc().buffer(n);
-            block.writeZero(n);
+            int echoed = echo == null ? 0 : Math.min(n, echo.length);
+            block.writeBytes(echo == null ? new byte[0] : echo, 0, echoed);
+            block.writeZero(n - echoed);
             return new DefaultHttpContent(block);
         }, 0, TimeUnit.MILLISECONDS);
         pump.start();
@@ -113,7 +122,8 @@ final class BenchUpstreamHandler extends SimpleChannelInboundHandler<HttpObject>
             }
             // The send time (CLOCK_MONOTONIC, shared by the processes of one machine) lets the client
             // measure each event's delivery delay.
-            byte[] event = ("data: " + sent[0]++ + " " + System.nanoTime() + "\n\n").getBytes(StandardCharsets.US_ASCII);
+            String echoed = echo == null ? "" : new String(echo, StandardCharsets.ISO_8859_1) + " ";
+            byte[] event = ("data: " + sent[0]++ + " " + echoed + System.nanoTime() + "\n\n").getBytes(StandardCharsets.ISO_8859_1);
             return new DefaultHttpContent(Unpooled.wrappedBuffer(event));
         }, intervalMs, TimeUnit.MILLISECONDS);
         pump.start();

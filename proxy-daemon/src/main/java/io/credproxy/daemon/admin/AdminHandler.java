@@ -1,15 +1,14 @@
 package io.credproxy.daemon.admin;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -28,13 +27,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one admin request at a time per connection: routes it, runs the endpoint on the admin
- * executor, writes the answer.
+ * executor, writes the answer, and only then reads the next request (a client that pipelines is
+ * cut off: nothing queues up behind a slow endpoint). The request's body budget is released once
+ * the endpoint has answered.
  */
-final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class AdminHandler extends SimpleChannelInboundHandler<AdminBodies.Received> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
 
     private final AdminRouter router;
     private final Executor executor;
+    private boolean busy;
 
     AdminHandler(AdminRouter router, Executor executor) {
         this.router = router;
@@ -42,12 +44,30 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (request.decoderResult().isFailure()) {
-            write(ctx, AdminResponse.text(400, "bad request\n"), false);
+    protected void channelRead0(ChannelHandlerContext ctx, AdminBodies.Received received) {
+        if (busy) {
+            received.release().run();
+            ctx.close();
             return;
         }
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            serve(ctx, received);
+        } catch (RuntimeException e) {
+            received.release().run();
+            throw e;
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, AdminBodies.Received received) {
+        HttpRequest request = received.head();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Runnable done = () -> {
+            received.release().run();
+            busy = false;
+            ctx.channel().config().setAutoRead(true);
+        };
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         AdminRouter.Route route = router.route(request.method().name(), uri.path());
         if (route.endpoint() == null) {
@@ -57,10 +77,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 write(ctx, new AdminResponse(405, AdminResponse.TEXT, "method not allowed\n".getBytes(StandardCharsets.UTF_8),
                         Map.of("Allow", String.join(", ", route.allowed()))), keepAlive);
             }
+            done.run();
             return;
         }
         AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), uri.parameters(),
-                headers(request), ByteBufUtil.getBytes(request.content()), remote(ctx));
+                headers(request), received.body(), remote(ctx), inet(ctx.channel().remoteAddress()),
+                inet(ctx.channel().localAddress()));
         AdminEndpoint endpoint = route.endpoint();
         try {
             executor.execute(() -> {
@@ -76,14 +98,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     response = AdminResponse.text(500, "internal error\n");
                 }
                 AdminResponse r = response;
-                ctx.executor().execute(() -> write(ctx, r, keepAlive));
+                ctx.executor().execute(() -> {
+                    write(ctx, r, keepAlive);
+                    done.run();
+                });
             });
         } catch (RejectedExecutionException e) {
-            write(ctx, AdminResponse.text(503, "shutting down\n"), false);
+            done.run();
+            write(ctx, AdminResponse.text(503, "busy or shutting down\n"), false);
         }
     }
 
-    private static Map<String, List<String>> headers(FullHttpRequest request) {
+    private static Map<String, List<String>> headers(HttpRequest request) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : request.headers()) {
             out.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());
@@ -98,7 +124,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return String.valueOf(ctx.channel().remoteAddress());
     }
 
-    private static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
+    private static InetSocketAddress inet(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
                 Unpooled.wrappedBuffer(response.body()));
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.admin;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param headers header values by lower-case name
  * @param body the request body, empty when none
  * @param remoteAddress the client's {@code ip:port}
+ * @param peer the client's socket address; {@code null} when unknown
+ * @param local the admin port's address of this connection; {@code null} when unknown
  */
 public record AdminRequest(
         String method,
@@ -21,7 +24,15 @@ public record AdminRequest(
         Map<String, List<String>> query,
         Map<String, List<String>> headers,
         byte[] body,
-        String remoteAddress) {
+        String remoteAddress,
+        InetSocketAddress peer,
+        InetSocketAddress local) {
+
+    /** A request whose socket addresses are unknown (tests). */
+    public AdminRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+            byte[] body, String remoteAddress) {
+        this(method, path, query, headers, body, remoteAddress, null, null);
+    }
 
     /** The first value of a query parameter, or {@code null}. */
     public String queryParam(String name) {

@@ -17,11 +17,17 @@ import java.nio.file.attribute.PosixFilePermissions;
  *
  * <p>Used by the {@link AuditLog}'s writer thread only. After an I/O failure the caller closes it;
  * the next {@link #append} reopens it, so a transient failure (disk full) heals.
+ *
+ * <p>Agent events come from clients nobody has authenticated yet; if they could fill the file, a
+ * flood of them would rotate the request history away. So they may take only a share of each file
+ * ({@link AuditLogSettings#agentShare()}); beyond it their lines are left out until the next
+ * rotation, which only request lines can then bring about. (The share restarts with the process.)
  */
 final class AuditFile {
     private final AuditLogSettings settings;
     private OutputStream out;
     private long size;
+    private long agentBytes;
 
     AuditFile(AuditLogSettings settings) {
         this.settings = settings;
@@ -44,8 +50,21 @@ final class AuditFile {
 
     /** Appends one line (a newline is added), rotating first if it would take the file past its size. */
     void append(byte[] line) throws IOException {
+        append(line, false);
+    }
+
+    /**
+     * Appends one line; an agent event's line only while agent events take up less than
+     * {@link AuditLogSettings#agentShare()} of the file.
+     *
+     * @return {@code false} when an agent line was left out because the share is used up
+     */
+    boolean append(byte[] line, boolean agent) throws IOException {
         if (out == null) {
             open();
+        }
+        if (agent && agentBytes + line.length + 1 > settings.maxBytes() * settings.agentShare()) {
+            return false;
         }
         if (size > 0 && size + line.length + 1 > settings.maxBytes()) {
             rotate();
@@ -53,6 +72,10 @@ final class AuditFile {
         out.write(line);
         out.write('\n');
         size += line.length + 1;
+        if (agent) {
+            agentBytes += line.length + 1;
+        }
+        return true;
     }
 
     private static void createIfMissing(Path file) throws IOException {
@@ -69,6 +92,7 @@ final class AuditFile {
 
     private void rotate() throws IOException {
         close();
+        agentBytes = 0;
         Path file = settings.file();
         int keep = settings.keepFiles();
         if (keep == 0) {

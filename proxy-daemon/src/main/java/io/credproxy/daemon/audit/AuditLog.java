@@ -28,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code flushInterval} (so a crash loses at most about a second) and drains the queue completely
  * on {@link #close()}.
  *
- * <p>Events arrive redacted: request and tunnel events by the
- * {@link io.credproxy.daemon.pipeline.AuditRecorder}, agent events by the {@code /events} endpoint,
- * each the one redaction pass of its kind.
+ * <p>Events arrive redacted: request and tunnel events by the {@link io.credproxy.daemon.pipeline.AuditRecorder},
+ * agent events by the {@code /events} endpoint, each the one redaction pass of its kind.
  */
 public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -42,6 +41,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private final ObjectWriter writer = AuditJson.newMapper().writer();
     private final BlockingQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
+    private final AtomicLong agentOverShare = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final Thread thread;
@@ -64,11 +64,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
         thread.start();
     }
 
-    /**
-     * Opens (creating when needed) the audit log and starts its writer thread.
-     *
-     * @throws IOException when the file or its directory cannot be created or opened
-     */
+    /** Opens (creating when needed) the audit log and starts its writer thread. @throws IOException when it cannot */
     public static AuditLog open(AuditLogSettings settings) throws IOException {
         return new AuditLog(settings, () -> {});
     }
@@ -105,6 +101,11 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     /** Events dropped because the queue was full or the log was closed. */
     public long dropped() {
         return dropped.sum();
+    }
+
+    /** Agent events left out because agent events had used up their share of the current file. */
+    public long agentEventsOverShare() {
+        return agentOverShare.get();
     }
 
     /** Lines written to the file so far. */
@@ -189,7 +190,10 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             return false;
         }
         try {
-            file.append(line);
+            if (!file.append(line, event instanceof AgentEvent)) {
+                agentOverShare.incrementAndGet();
+                return false;
+            }
             written.incrementAndGet();
             return true;
         } catch (IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import io.credproxy.daemon.config.ProxyConfig;
 import io.credproxy.daemon.policy.PolicyReloader;
 import io.credproxy.protocol.config.HostPort;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -56,7 +57,16 @@ final class DaemonCommand implements Callable<Integer> {
         PolicyReloader reloader = new PolicyReloader(config, fromFile, options.secretStore(), daemon.policyHolder());
         reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM (systemd's stop) and Ctrl-C: stop the proxy, then flush the audit log (Daemon.close).
+        Duration grace = Duration.ofMillis(daemon.config().limits().shutdownGraceMillis());
+        // SIGTERM (systemd's stop) and Ctrl-C: a graceful stop, then this command returns and the
+        // process exits 0, the way a service that stopped as asked should. Another exit (or a JVM
+        // that will not let us handle the signals) still closes the daemon and flushes the audit log.
+        Runnable stop = () -> {
+            reloader.close();
+            daemon.stop(grace);
+            stopped.countDown();
+        };
+        StopSignals.install(stop);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             reloader.close();
             daemon.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.credproxy.daemon.egress.EgressConfig;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.protocol.config.HostPort;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import java.util.Set;
  * the configuration file's directory.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "secrets", "ca_dir", "audit_log", "upstream", "rules");
+    private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "secrets", "ca_dir", "audit_log", "upstream", "rules",
+            "egress", "limits", "apps", "identity");
     private static final Set<String> UPSTREAM_KEYS = Set.of("extra_ca", "resolve", "connect_timeout_ms", "response_timeout_ms");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -76,11 +78,15 @@ public final class ConfigLoader {
         String auditLog = root.hasNonNull("audit_log") ? resolvePath(base, text(root, "audit_log")) : null;
         UpstreamConfig upstream = upstream(root.get("upstream"), base);
         List<Rule> rules = RulesSection.parse(root.get("rules"));
+        EgressConfig egress = EgressConfigParser.parse(root.get("egress"));
+        LimitsConfig limits = LimitsSection.parse(root.get("limits"));
+        IdentityConfig identity = IdentitySection.parse(root.get("apps"), root.get("identity"), base);
+        IdentitySection.requireDefinedApps(rules, identity);
         // Port 0 means "any free port" for each, so two zero ports never collide.
         if (listen.equals(admin) && listen.port() != 0) {
             throw new ConfigException("listen and admin are the same address " + listen);
         }
-        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules);
+        return new ProxyConfig(listen, admin, secrets, caDir, auditLog, upstream, rules, egress, limits, identity);
     }
 
     private UpstreamConfig upstream(JsonNode node, Path base) throws ConfigException {
@@ -180,7 +186,7 @@ public final class ConfigLoader {
         return v.asInt();
     }
 
-    private static String resolvePath(Path base, String path) {
+    static String resolvePath(Path base, String path) {
         Path p = Path.of(path);
         return (p.isAbsolute() || base == null ? p : base.resolve(p)).normalize().toString();
     }

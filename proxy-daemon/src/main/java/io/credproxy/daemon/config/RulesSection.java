@@ -1,10 +1,13 @@
 package io.credproxy.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.credproxy.daemon.rules.PathGlob;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.RuleScope;
 import io.credproxy.daemon.rules.SecretTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +18,8 @@ import java.util.Set;
  * {@link #RULE_KEYS}, its parsing below) and in {@link Rule}.
  */
 final class RulesSection {
-    static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext");
+    static final Set<String> RULE_KEYS = Set.of("host", "port", "headers", "substitute", "allow_plaintext",
+            "substitute_headers", "allow_public_suffix", "apps", "methods", "paths");
 
     private RulesSection() {}
 
@@ -44,20 +48,88 @@ final class RulesSection {
             }
             Map<String, SecretTemplate> headers = templates(r.get("headers"), where + ".headers");
             Map<String, SecretTemplate> substitute = templates(r.get("substitute"), where + ".substitute");
-            boolean allowPlaintext = false;
-            if (r.hasNonNull("allow_plaintext")) {
-                if (!r.get("allow_plaintext").isBoolean()) {
-                    throw new ConfigException(where + ".allow_plaintext: expected true or false");
-                }
-                allowPlaintext = r.get("allow_plaintext").asBoolean();
-            }
+            boolean allowPlaintext = flag(r, "allow_plaintext", where);
+            Set<String> substituteHeaders = headerNames(r.get("substitute_headers"), where + ".substitute_headers");
+            boolean allowPublicSuffix = flag(r, "allow_public_suffix", where);
+            RuleScope scope = scope(r, where);
+            Rule rule;
             try {
-                rules.add(new Rule(host, port, headers, substitute, allowPlaintext));
+                rule = new Rule(host, port, headers, substitute, allowPlaintext, substituteHeaders, allowPublicSuffix, scope);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + " (" + host + "): " + e.getMessage());
             }
+            try {
+                PublicSuffixWildcards.check(rule.host(), rule.allowPublicSuffix());
+            } catch (ConfigException e) {
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
+            rules.add(rule);
         }
         return rules;
+    }
+
+    private static boolean flag(JsonNode rule, String key, String where) throws ConfigException {
+        if (!rule.hasNonNull(key)) {
+            return false;
+        }
+        if (!rule.get(key).isBoolean()) {
+            throw new ConfigException(where + "." + key + ": expected true or false");
+        }
+        return rule.get(key).asBoolean();
+    }
+
+    private static Set<String> headerNames(JsonNode node, String where) throws ConfigException {
+        Set<String> out = new LinkedHashSet<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new ConfigException(where + ": expected a list of header names");
+        }
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual()) {
+                throw new ConfigException(where + "[" + i + "]: expected a header name");
+            }
+            out.add(node.get(i).asText());
+        }
+        return out;
+    }
+
+    /** {@code apps}, {@code methods} and {@code paths}: lists that narrow who may use the rule, and how. */
+    private static RuleScope scope(JsonNode rule, String where) throws ConfigException {
+        List<String> apps = names(rule.get("apps"), where + ".apps");
+        List<String> methods = names(rule.get("methods"), where + ".methods");
+        List<PathGlob> paths = new ArrayList<>();
+        for (String pattern : names(rule.get("paths"), where + ".paths")) {
+            try {
+                paths.add(PathGlob.parse(pattern));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ".paths: " + e.getMessage());
+            }
+        }
+        try {
+            return new RuleScope(new LinkedHashSet<>(apps), new LinkedHashSet<>(methods), paths);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ".methods: " + e.getMessage());
+        }
+    }
+
+    /** A list of non-empty strings; absent is an empty list, an empty list is refused (leave the key out for "any"). */
+    private static List<String> names(JsonNode node, String where) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ConfigException(where + ": expected a non-empty list (leave the key out to allow any)");
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.asText().isBlank()) {
+                throw new ConfigException(where + ": expected a list of non-empty strings");
+            }
+            out.add(item.asText().trim());
+        }
+        return out;
     }
 
     private static Map<String, SecretTemplate> templates(JsonNode node, String where) throws ConfigException {

@@ -3,12 +3,13 @@ package io.credproxy.daemon.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.Map;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public final class LogSetup {
 
     /** The encoder for a format, with the journald prefix when stderr is the journal. */
     static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, boolean journal) {
-        Encoder<ILoggingEvent> encoder = format == LogFormat.JSON ? json() : text(journal);
+        Encoder<ILoggingEvent> encoder = format == LogFormat.JSON ? json() : text(context, journal);
         encoder.setContext(context);
         if (journal) {
             encoder = new JournalPriorityEncoder(encoder);
@@ -71,9 +72,15 @@ public final class LogSetup {
         return encoder;
     }
 
-    private static Encoder<ILoggingEvent> text(boolean journal) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setPattern(journal ? JOURNAL_TEXT_PATTERN : TEXT_PATTERN);
+    /** The text layout, its {@code %msg} escaped ({@link EscapingMessageConverter}) as in {@code logback.xml}. */
+    private static Encoder<ILoggingEvent> text(LoggerContext context, boolean journal) {
+        PatternLayout layout = new PatternLayout();
+        layout.getInstanceConverterMap().put("msg", EscapingMessageConverter::new);
+        layout.setPattern(journal ? JOURNAL_TEXT_PATTERN : TEXT_PATTERN);
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setLayout(layout);
         return encoder;
     }
 

@@ -14,12 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BoundedLabel {
     static final String OTHER = "other";
     static final String NONE = "none";
+    /** The label of agent events whose app has no label of its own yet (see {@link #admittedOr}). */
+    static final String EVENTS_ONLY = "events-only";
 
     private final int max;
     private final Set<String> admitted = ConcurrentHashMap.newKeySet();
 
     BoundedLabel(int max) {
         this.max = max;
+    }
+
+    /**
+     * The value itself if it was admitted already, else {@code fallback}; never admits it. For values
+     * anyone can send (the app of a posted agent event), which must not take the places of values
+     * seen in traffic.
+     */
+    String admittedOr(String value, String fallback) {
+        return value != null && admitted.contains(value) ? value : fallback;
     }
 
     /** The value itself when admitted (or room is left), else {@value #OTHER}. */

@@ -4,12 +4,14 @@ import io.credproxy.daemon.audit.AgentEventSink;
 import io.credproxy.daemon.audit.AuditSink;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
+import io.credproxy.protocol.wire.AgentEventKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,21 +29,24 @@ import java.util.function.Supplier;
  * {@code GET /metrics}.
  *
  * <p>As an {@link AuditSink} it counts every request and tunnel by app, host, decision and status,
- * and the bytes each way; as an {@link AgentEventSink}, the agents' events by app and kind; for the
+ * the bytes each way, and their durations in a histogram by app and decision ({@link RequestMeters});
+ * as an {@link AgentEventSink}, the agents' events by app and kind; for the
  * server, the connections open on each side ({@link #connectionOpened()}, {@link #tunnelOpened()},
  * {@link #upstreamOpened()} and their closes) and its failures by {@link ProxyError} kind. Other failures
  * ({@code audit_sink}) come through {@link #recordError(String)}. The certificate cache's size and
  * mint count and the audit log's drop count are read when scraped. App, host and error-kind labels are capped
- * (later values become {@code other}) so a client cannot grow the series without limit. All methods
- * are cheap, thread-safe and never throw on bad input.
+ * (later values become {@code other}) so a client cannot grow the series without limit; each label
+ * set's meter is registered once and then reused ({@link MeterCache}). All methods are cheap,
+ * thread-safe and never throw on bad input. {@link DaemonStateMeters} binds the build, reload and CA meters.
  *
  * <p>Series (Prometheus names): {@code credproxy_requests_total{app,host,decision,status}},
- * {@code credproxy_bytes_total{app,direction}}, {@code credproxy_agent_events_total{app,kind}},
+ * {@code credproxy_bytes_total{app,direction}}, {@code credproxy_request_duration_seconds{app,decision}}
+ * (histogram), {@code credproxy_agent_events_total{app,kind}},
  * {@code credproxy_connections_active}, {@code credproxy_tunnels_active},
  * {@code credproxy_upstream_connections_active}, {@code credproxy_certificate_cache_size},
  * {@code credproxy_certificates_minted_total}, {@code credproxy_errors_total{kind}},
- * {@code credproxy_audit_dropped_total}, plus JVM memory,
- * thread and uptime series.
+ * {@code credproxy_audit_dropped_total}, plus JVM memory, thread and uptime series and
+ * {@code process_open_fds}/{@code process_max_fds} ({@link ProcessMeterNames}).
  */
 public final class ProxyMetrics implements AuditSink, AgentEventSink {
     /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
@@ -50,6 +55,8 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     public static final int DEFAULT_MAX_HOSTS = 200;
     private static final int MAX_ERROR_KINDS = 32;
 
+    private record AgentEventLabels(String app, AgentEventKind kind) {}
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BoundedLabel apps;
     private final BoundedLabel hosts;
@@ -57,7 +64,14 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final AtomicInteger activeTunnels = new AtomicInteger();
     private final AtomicInteger upstreamConnections = new AtomicInteger();
+    private final MeterCache<String, Counter> errorCounters = new MeterCache<>(this::errorCounter);
     private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
+    private final RequestMeters requests;
+    private final MeterCache<AgentEventLabels, Counter> agentEvents = new MeterCache<>(l -> Counter.builder("credproxy.agent.events")
+            .description("Events reported by agents: clients instrumented, raw sockets tunneled or blocked")
+            .tag("app", l.app())
+            .tag("kind", l.kind().wireName())
+            .register(registry));
     private final List<Object> keepAlive = new CopyOnWriteArrayList<>();
 
     public ProxyMetrics() {
@@ -71,6 +85,9 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     public ProxyMetrics(int maxApps, int maxHosts) {
         this.apps = new BoundedLabel(maxApps);
         this.hosts = new BoundedLabel(maxHosts);
+        // Before any meter: Micrometer applies a filter only to meters registered after it.
+        registry.config().meterFilter(ProcessMeterNames.PROMETHEUS_DESCRIPTOR_NAMES);
+        this.requests = new RequestMeters(registry, apps, hosts);
         Gauge.builder("credproxy.connections.active", activeConnections, AtomicInteger::get)
                 .description("Client connections open to the proxy")
                 .register(registry);
@@ -81,11 +98,12 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
                 .description("Connections open to upstream servers, pooled ones included")
                 .register(registry);
         for (ProxyError kind : ProxyError.values()) {
-            errors.put(kind, errorCounter(kind.metricName())); // every server failure kind is exported from the start, at 0
+            errors.put(kind, errorCounters.get(errorKinds.of(kind.metricName()))); // every server failure kind is exported from the start, at 0
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
     }
 
     @Override
@@ -93,17 +111,7 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         if (event == null) {
             return;
         }
-        String app = apps.of(event.app());
-        Counter.builder("credproxy.requests")
-                .description("Requests and tunnels handled, by app, destination host, decision and status")
-                .tag("app", app)
-                .tag("host", hosts.of(event.host()))
-                .tag("decision", event.decision() == null ? BoundedLabel.NONE : event.decision().wireName())
-                .tag("status", status(event.status()))
-                .register(registry)
-                .increment();
-        bytes(app, "up", event.bytesUp());
-        bytes(app, "down", event.bytesDown());
+        requests.record(event);
     }
 
     @Override
@@ -111,12 +119,8 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         if (event == null) {
             return;
         }
-        Counter.builder("credproxy.agent.events")
-                .description("Events reported by agents: clients instrumented, raw sockets tunneled or blocked")
-                .tag("app", apps.of(event.app()))
-                .tag("kind", event.kind().wireName())
-                .register(registry)
-                .increment();
+        // Posted names never take a label of their own: anyone can post, traffic admits the apps.
+        agentEvents.get(new AgentEventLabels(apps.admittedOr(event.app(), BoundedLabel.EVENTS_ONLY), event.kind())).increment();
     }
 
     /** A client connection to the proxy was accepted. */
@@ -170,7 +174,7 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
      * {@code admin}, {@code audit_sink}, ...). Use a small fixed set of kinds.
      */
     public void recordError(String kind) {
-        errorCounter(kind).increment();
+        errorCounters.get(errorKinds.of(kind)).increment();
     }
 
     /** Counts a failure the proxy server saw. */
@@ -181,7 +185,7 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     private Counter errorCounter(String kind) {
         return Counter.builder("credproxy.errors")
                 .description("Failures by kind")
-                .tag("kind", errorKinds.of(kind))
+                .tag("kind", kind)
                 .register(registry);
     }
 
@@ -212,6 +216,11 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
         keepAlive.add(dropped); // function counters hold their object weakly; a lambda would be collected
     }
 
+    /** Keeps an object a function meter reads for as long as the metrics live (those meters hold it weakly). */
+    void hold(Object state) {
+        keepAlive.add(state);
+    }
+
     /** The Prometheus text exposition of every metric; the body of {@code GET /metrics}. */
     public String scrape() {
         return registry.scrape();
@@ -220,25 +229,6 @@ public final class ProxyMetrics implements AuditSink, AgentEventSink {
     /** The registry, for binding further meters. */
     public MeterRegistry registry() {
         return registry;
-    }
-
-    private void bytes(String app, String direction, long n) {
-        if (n > 0) {
-            Counter.builder("credproxy.bytes")
-                    .description("Bytes relayed, by app and direction (up: towards the upstream)")
-                    .baseUnit("bytes")
-                    .tag("app", app)
-                    .tag("direction", direction)
-                    .register(registry)
-                    .increment(n);
-        }
-    }
-
-    private static String status(int status) {
-        if (status == 0) {
-            return "0";
-        }
-        return status >= 100 && status <= 599 ? Integer.toString(status) : BoundedLabel.OTHER;
     }
 
     private static double value(Number n) {

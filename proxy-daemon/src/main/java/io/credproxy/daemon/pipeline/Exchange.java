@@ -56,6 +56,7 @@ public final class Exchange extends DefaultAttributeMap {
     private ResolvedRule rule;
     private Decision decision = Decision.PASSTHROUGH;
     private final Set<String> secretNames = new LinkedHashSet<>();
+    private Set<String> refusedSecretNames = Set.of();
     private String reason;
     private int status;
     private long bytesUp;
@@ -180,6 +181,15 @@ public final class Exchange extends DefaultAttributeMap {
 
     public void addSecretNames(Collection<String> names) {
         secretNames.addAll(names);
+    }
+
+    /** Names of the secrets the request was refused (out of its rules' apps, methods or paths). */
+    public Set<String> refusedSecretNames() {
+        return refusedSecretNames;
+    }
+
+    public void refusedSecretNames(Set<String> names) {
+        this.refusedSecretNames = Set.copyOf(names);
     }
 
     /** A short reason for a denial or an error, safe to show; {@code null} otherwise. */

@@ -1,6 +1,9 @@
 package io.credproxy.daemon.pipeline;
 
+import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.ResolvedRule;
+import io.credproxy.daemon.rules.RequestPath;
+import io.credproxy.daemon.rules.RuleSelection;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -8,7 +11,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Decides which tunnels are intercepted, whether a request may go on, and with which rule's
@@ -29,6 +31,13 @@ import java.util.Optional;
  * unless the rule says {@code allow_plaintext: true}: anyone on the path could read them. The
  * request still goes, so that plain-HTTP probes and redirects to https keep working; the
  * exchange is recorded as passthrough with the reason.
+ *
+ * <p>Rules scoped by {@code apps}, {@code methods} and {@code paths} are weighed with the request
+ * ({@link io.credproxy.daemon.rules.RuleSet#select}): a request that no rule for its destination
+ * admits gets 403 with the reason and is not forwarded at all (forwarded without the credential, it
+ * would earn a 401 and a retry). When the chosen rule scopes paths, the request goes upstream with
+ * the normalised path it was matched on ({@link io.credproxy.daemon.rules.RequestPath}), so the
+ * upstream cannot resolve dot segments differently from the daemon.
  */
 public final class PolicyStage implements TargetHook, RequestHeadHook {
     static final String PLAINTEXT_REASON = "no credentials over plain http (rule has allow_plaintext: false)";
@@ -55,11 +64,17 @@ public final class PolicyStage implements TargetHook, RequestHeadHook {
             }
         }
         HostPort destination = exchange.destination();
-        Optional<ResolvedRule> match = exchange.policy().match(destination.host(), destination.port());
-        if (match.isEmpty()) {
+        Policy.Selection selection = exchange.policy().select(destination.host(), destination.port(), exchange.app(),
+                exchange.method(), exchange.path());
+        RuleSelection chosen = selection.selection();
+        if (chosen.refused()) {
+            exchange.refusedSecretNames(chosen.refusedSecretNames());
+            return StageResult.deny(HttpResponseStatus.FORBIDDEN, chosen.refusal());
+        }
+        ResolvedRule rule = selection.rule();
+        if (rule == null) {
             return StageResult.proceed();
         }
-        ResolvedRule rule = match.get();
         if (!exchange.intercepted()) {
             if (!rule.rule().allowPlaintext()) {
                 exchange.reason(PLAINTEXT_REASON);
@@ -69,8 +84,18 @@ public final class PolicyStage implements TargetHook, RequestHeadHook {
                 return StageResult.deny(HttpResponseStatus.METHOD_NOT_ALLOWED, "TRACE and TRACK are refused to hosts with credentials");
             }
         }
+        if (chosen.path() != null) {
+            forwardNormalisedPath(exchange.request(), chosen.path());
+        }
         exchange.rule(rule);
         return StageResult.proceed();
+    }
+
+    /** The request goes upstream with the path it was matched on; the query stays as sent. */
+    private static void forwardNormalisedPath(HttpRequest request, RequestPath path) {
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        request.setUri(q < 0 ? path.raw() : path.raw() + uri.substring(q));
     }
 
     private static StageResult checkNames(Exchange exchange) {

@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The ordered stages every connection and exchange goes through, assembled in one place.
  *
- * <p>{@link #standard} is the daemon's chain: {@link PolicyStage} (intercept or tunnel; may the
- * request go, and with which rule), {@link InjectionStage} (add the credentials),
- * {@link ResponseHeaderRedactionStage} (take injected values out of echoed response headers),
- * {@link AuditStage} (record the exchange when it ends). A new stage is one class implementing the
- * hooks it needs, added to that list in the order it must run.
+ * <p>{@link #standard} is the daemon's chain: {@link IdentityStage} (who asks; when configured),
+ * {@link ConnectionLimitStage} (may the client connect), {@link EgressStage} (may the daemon connect
+ * there at all), {@link PolicyStage} (intercept or tunnel; may the request go, and with which rule),
+ * {@link InjectionStage} (add the credentials), {@link ResponseRedactionStage} (take injected values
+ * out of the response: head, body, trailers), {@link AuditStage} (record the exchange when it ends).
+ * A new stage is one class implementing the hooks it needs, added to that list in the order it must run.
  *
  * <p>The chain keeps, per hook, an array of the stages implementing it (in chain order), so a hook no
  * stage implements costs one length check, and a body piece passes only through the stages that
@@ -52,19 +53,17 @@ public final class StageChain {
         completion = only(CompletionHook.class, new CompletionHook[0]);
     }
 
-    public static StageChain standard(AuditRecorder audit) {
-        return new StageChain(List.of(new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(),
+    /** The daemon's chain: {@code identity} first when given (who asks decides the rest), else names as claimed (tests). */
+    public static StageChain standard(ConnectionLimitStage connections, EgressStage egress, AuditRecorder audit,
+            IdentityStage... identity) {
+        List<Stage> list = new ArrayList<>(List.of(identity));
+        list.addAll(List.of(connections, egress, new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
                 new AuditStage(audit)));
+        return new StageChain(list);
     }
 
     private <T> T[] only(Class<T> hook, T[] empty) {
-        List<T> out = new ArrayList<>();
-        for (Stage s : stages) {
-            if (hook.isInstance(s)) {
-                out.add(hook.cast(s));
-            }
-        }
-        return out.toArray(empty);
+        return stages.stream().filter(hook::isInstance).map(hook::cast).toList().toArray(empty);
     }
 
     public List<Stage> stages() {
@@ -187,11 +186,13 @@ public final class StageChain {
         return current;
     }
 
-    /** Hook 6. @throws StageFailure when a stage threw */
+    /** Hook 6. @throws StageFailure when a stage threw, carrying its answer when it refused the response */
     public void onResponseHead(Exchange exchange, HttpResponse response) {
         for (ResponseHeadHook stage : responseHead) {
             try {
                 stage.onResponseHead(exchange, response);
+            } catch (RefusedResponse e) {
+                throw new StageFailure(stage.name(), e.answer());
             } catch (RuntimeException | Error e) {
                 logFailure(stage, "on the response to", exchange.method(), exchange.target(), e, exchange.policy().redactor());
                 throw new StageFailure(stage.name());

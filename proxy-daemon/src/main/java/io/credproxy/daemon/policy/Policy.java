@@ -1,7 +1,12 @@
 package io.credproxy.daemon.policy;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.redaction.RedactionPatterns;
+import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.identity.AppDirectory;
+import io.credproxy.daemon.identity.TokenFiles;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.rules.RuleSelection;
 import io.credproxy.daemon.rules.RuleSet;
 import io.credproxy.daemon.rules.SecretTemplate;
 import io.credproxy.daemon.secrets.Redactor;
@@ -13,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rules joined with the secrets they refer to: one immutable snapshot of what to inject where.
+ * The rules joined with the secrets they refer to, and the apps allowed to use them: one immutable
+ * snapshot of what to inject where, and for whom.
  *
  * <p>Built completely before use, so a reload either swaps in a whole new policy or keeps the old
  * one (see {@link PolicyHolder}); a request never sees half of each.
@@ -22,11 +28,26 @@ public final class Policy {
     private final RuleSet ruleSet;
     private final Map<Rule, ResolvedRule> resolved;
     private final Redactor redactor;
+    private final AppDirectory apps;
 
-    private Policy(RuleSet ruleSet, Map<Rule, ResolvedRule> resolved, Redactor redactor) {
+    private Policy(RuleSet ruleSet, Map<Rule, ResolvedRule> resolved, Redactor redactor, AppDirectory apps) {
         this.ruleSet = ruleSet;
         this.resolved = resolved;
         this.redactor = redactor;
+        this.apps = apps;
+    }
+
+    /**
+     * The policy a configuration describes: its rules with {@code secrets}, its apps with their token
+     * files (read here, and refused when unsafe). Token values are redacted like secrets.
+     *
+     * @throws ConfigException as {@link #resolve}, or for a token file that is missing, unsafe or too short
+     */
+    public static Policy load(ProxyConfig config, Secrets secrets) throws ConfigException {
+        Map<String, String> tokens = TokenFiles.load(config.identity());
+        Map<String, String> redactable = new LinkedHashMap<>();
+        tokens.forEach((app, token) -> redactable.put("token-of-" + app, token));
+        return resolve(config.rules(), new AppDirectory(config.identity(), tokens), secrets, secrets.with(redactable));
     }
 
     /**
@@ -36,6 +57,10 @@ public final class Policy {
      *     a value cannot go into a header
      */
     public static Policy resolve(List<Rule> rules, Secrets secrets) throws ConfigException {
+        return resolve(rules, AppDirectory.OFF, secrets, secrets);
+    }
+
+    private static Policy resolve(List<Rule> rules, AppDirectory apps, Secrets secrets, Secrets redacted) throws ConfigException {
         Map<Rule, ResolvedRule> resolved = new IdentityHashMap<>();
         for (Rule rule : rules) {
             for (String name : rule.secretNames()) {
@@ -56,9 +81,10 @@ public final class Policy {
                 requireHeaderSafe(value, rule, "substitute " + e.getKey());
                 substitutions.put(e.getKey(), value);
             }
-            resolved.put(rule, new ResolvedRule(rule, headers, substitutions, rule.secretNames()));
+            List<String> values = rule.secretNames().stream().map(n -> secrets.get(n).orElseThrow()).toList();
+            resolved.put(rule, new ResolvedRule(rule, headers, substitutions, rule.secretNames(), RedactionPatterns.of(values)));
         }
-        return new Policy(new RuleSet(rules), resolved, new Redactor(secrets));
+        return new Policy(new RuleSet(rules), resolved, new Redactor(redacted), apps);
     }
 
     // A value with CR, LF or NUL would split the request: refuse it at load, not per request.
@@ -75,6 +101,28 @@ public final class Policy {
     /** The resolved rule for a real destination (normalized host), if one applies. */
     public Optional<ResolvedRule> match(String host, int port) {
         return ruleSet.match(host, port).map(resolved::get);
+    }
+
+    /**
+     * The rule a request gets once its scope is weighed (see {@link RuleSet#select}).
+     *
+     * @param method {@code null} to judge the app alone; @param rawPath {@code null} to leave paths out
+     */
+    public Selection select(String host, int port, String app, String method, String rawPath) {
+        RuleSelection s = ruleSet.select(host, port, app, method, rawPath);
+        return new Selection(s.rule() == null ? null : resolved.get(s.rule()), s);
+    }
+
+    /**
+     * A {@link RuleSelection} with the chosen rule's secrets resolved.
+     *
+     * @param rule the resolved rule that applies, {@code null} when none (see {@code selection})
+     */
+    public record Selection(ResolvedRule rule, RuleSelection selection) {}
+
+    /** The apps and how peers are identified ({@link AppDirectory#OFF} without an {@code apps:} section). */
+    public AppDirectory apps() {
+        return apps;
     }
 
     public Redactor redactor() {

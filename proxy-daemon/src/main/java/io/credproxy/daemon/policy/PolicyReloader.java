@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  * <p>A reload parses the config, loads and checks the secrets and resolves every rule into a new
  * {@link Policy} before {@link PolicyHolder#swap} publishes it, so requests see either the old set or
  * the new one, never a mix; requests already in flight keep the policy they started with. When any
- * step fails, the policy in force stays and one error line names the file and line (from
- * {@link ConfigException}, which never holds a value).
+ * step fails, the policy in force stays, one error line names the file and line (from
+ * {@link ConfigException}, which never holds a value) and {@link PolicyHolder#reloadFailed()} counts it.
  *
  * <p>Only the rules and secrets change on reload. Listen and admin addresses, the CA directory, the
- * audit log and upstream settings belong to objects built at start-up; a changed value is reported
- * as waiting for a restart.
+ * audit log, upstream settings and the egress policy belong to objects built at start-up; a changed
+ * value is reported as waiting for a restart.
  *
  * <p>Secrets delivered as a systemd credential ({@code systemd-credential:NAME}) are a copy systemd
  * makes once when the service starts: reloading re-reads that unchanged copy, so rotating them needs
@@ -132,14 +132,16 @@ public final class PolicyReloader implements AutoCloseable {
             next = loader.load(configFile);
             lastTried = fingerprint(next);
             Secrets secrets = store.load(next.secrets());
-            Policy policy = Policy.resolve(next.rules(), secrets);
+            Policy policy = Policy.load(next, secrets);
             holder.swap(policy);
             log.info("reloaded after {}: {} rules, secrets {} from {}", trigger, next.rules().size(), secrets.names(),
                     secrets.source());
         } catch (ConfigException e) {
+            holder.reloadFailed();
             log.error("reload after {} refused, the rules in force stay: {}", trigger, e.getMessage());
             return false;
         } catch (RuntimeException e) {
+            holder.reloadFailed();
             // Not expected. Its message could quote the new secrets, which no redactor knows yet: class only.
             log.error("reload after {} failed, the rules in force stay: {} while reading {}", trigger,
                     e.getClass().getSimpleName(), configFile);
@@ -158,6 +160,8 @@ public final class PolicyReloader implements AutoCloseable {
         pending("ca_dir", running.caDir(), next.caDir());
         pending("audit_log", running.auditLog(), next.auditLog());
         pending("upstream", running.upstream(), next.upstream());
+        pending("egress", running.egress(), next.egress());
+        pending("limits", running.limits(), next.limits());
     }
 
     private void pending(String key, Object now, Object configured) {

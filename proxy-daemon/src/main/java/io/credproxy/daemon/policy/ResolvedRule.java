@@ -1,7 +1,9 @@
 package io.credproxy.daemon.policy;
 
+import io.credproxy.daemon.redaction.RedactionPatterns;
 import io.credproxy.daemon.rules.Rule;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -14,17 +16,21 @@ import java.util.Set;
  * @param headers header name to the full value to set (already rendered)
  * @param substitutions placeholder to the value that replaces it
  * @param secretNames the names of the secrets this rule adds, for audit records
+ * @param redaction every form of this rule's secret values, taken out of the responses to requests
+ *     that carried them (compiled once per load: building it costs far more than using it)
  */
 public record ResolvedRule(
         Rule rule,
         Map<String, String> headers,
         Map<String, String> substitutions,
-        Set<String> secretNames) {
+        Set<String> secretNames,
+        RedactionPatterns redaction) {
 
     public ResolvedRule {
         headers = Map.copyOf(headers);
         substitutions = Map.copyOf(substitutions);
         secretNames = Set.copyOf(secretNames);
+        Objects.requireNonNull(redaction, "redaction");
     }
 
     @Override

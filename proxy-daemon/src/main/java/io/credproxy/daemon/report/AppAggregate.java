@@ -33,12 +33,14 @@ final class AppAggregate {
     private final Map<BypassKey, BypassAggregate> bypasses = new HashMap<>();
     private final TreeSet<String> clients = new TreeSet<>();
     private final TreeSet<InstrumentationFailure> failures = new TreeSet<>();
+    private final IdentityAggregate identity;
     private long firstSeen = Long.MAX_VALUE;
     private long lastSeen = Long.MIN_VALUE;
 
     AppAggregate(String app, ReportLimits limits) {
         this.app = app;
         this.limits = limits;
+        this.identity = new IdentityAggregate(limits.maxNamesPerDestination());
     }
 
     String name() {
@@ -47,6 +49,7 @@ final class AppAggregate {
 
     void add(AuditEvent event) {
         seen(event.timeMillis());
+        identity.add(event.uid(), event.claimedApp(), event.decision(), event.secretNames(), event.refusedSecretNames());
         String host = event.host() == null || event.host().isBlank() ? "(unknown)" : event.host();
         DestinationKey key = new DestinationKey(host, event.port());
         DestinationAggregate d = destinations.get(key);
@@ -62,6 +65,7 @@ final class AppAggregate {
 
     void add(AgentEvent event) {
         seen(event.timeMillis());
+        identity.add(event.uid(), event.claimedApp(), null, List.of(), List.of());
         switch (event.kind()) {
             case INSTRUMENTED -> {
                 if (event.client() != null && (clients.size() < limits.maxClientsPerApp() || clients.contains(event.client()))) {
@@ -100,7 +104,7 @@ final class AppAggregate {
         bypasses.forEach((k, b) -> bs.add(new BypassReport(k.kind(), k.host(), k.port(), k.frame(), b.client,
                 b.count, b.firstSeen, b.lastSeen)));
         return Reports.app(app, ds, bs, new ArrayList<>(clients), new ArrayList<>(failures),
-                firstSeen == Long.MAX_VALUE ? 0 : firstSeen, lastSeen == Long.MIN_VALUE ? 0 : lastSeen);
+                firstSeen == Long.MAX_VALUE ? 0 : firstSeen, lastSeen == Long.MIN_VALUE ? 0 : lastSeen, identity.snapshot());
     }
 
     /** Totals for one destination of one app. */

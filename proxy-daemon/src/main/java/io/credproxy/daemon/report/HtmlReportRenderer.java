@@ -108,6 +108,14 @@ final class HtmlReportRenderer implements ReportRenderer {
             }
             h.append("</ul>\n</div>\n");
         }
+        String identity = ReportText.identity(a);
+        if (identity != null) {
+            h.append("<p class=\"identity\">Identity: ").append(html(identity)).append("</p>\n");
+        }
+        String credentials = ReportText.credentials(a);
+        if (credentials != null) {
+            h.append("<p class=\"credentials\">Credentials: ").append(html(credentials)).append("</p>\n");
+        }
         if (!a.bypasses().isEmpty()) {
             h.append("<div class=\"bypasses\">\n<h3>&#9888; Bypass attempts caught by the agent: <span class=\"bypass-count\">")
                     .append(a.bypassAttempts()).append("</span></h3>\n")

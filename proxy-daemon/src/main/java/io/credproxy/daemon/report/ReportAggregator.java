@@ -22,12 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * event loops recording different apps never wait on each other and none ever waits on I/O. Past
  * {@link ReportLimits}, new apps are counted under {@link Report#OTHER} and new destinations under a
  * per-app {@code (other)} destination: totals stay exact, memory does not grow.
+ *
+ * <p>Only names seen in proxied traffic take the {@code maxApps} slots. Anyone on the host can post
+ * agent events under any name, so a name seen only in events lives in a small pool of its own (a
+ * fifth of {@code maxApps}), then in one shared {@value #EVENTS_ONLY} entry; it moves to the named
+ * apps, with what it has gathered, when traffic under that name arrives. A flood of invented event
+ * names can therefore never fold a real app into {@link Report#OTHER}.
  */
 public final class ReportAggregator implements AuditSink, AgentEventSink {
+    /** Where events of names seen only in events go once their own pool is full. */
+    public static final String EVENTS_ONLY = "(events-only)";
+
     private final ReportLimits limits;
     private final Clock clock;
     private final String source;
     private final ConcurrentHashMap<String, AppAggregate> apps = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AppAggregate> eventsOnly = new ConcurrentHashMap<>();
     private final TimelineAggregate timeline;
 
     /**
@@ -50,7 +60,7 @@ public final class ReportAggregator implements AuditSink, AgentEventSink {
         if (event == null) {
             return;
         }
-        AppAggregate app = app(event.app());
+        AppAggregate app = trafficApp(event.app());
         synchronized (app) {
             app.add(event);
         }
@@ -62,7 +72,7 @@ public final class ReportAggregator implements AuditSink, AgentEventSink {
         if (event == null) {
             return;
         }
-        AppAggregate app = app(event.app());
+        AppAggregate app = eventApp(event.app());
         synchronized (app) {
             app.add(event);
         }
@@ -71,7 +81,12 @@ public final class ReportAggregator implements AuditSink, AgentEventSink {
     /** A consistent copy of the aggregates at this moment; apps with the most requests first. */
     public Report snapshot() {
         List<AppReport> reports = new ArrayList<>(apps.size());
-        for (AppAggregate app : apps.values()) {
+        List<AppAggregate> all;
+        synchronized (apps) {
+            all = new ArrayList<>(apps.values());
+            all.addAll(eventsOnly.values());
+        }
+        for (AppAggregate app : all) {
             synchronized (app) {
                 reports.add(app.snapshot());
             }
@@ -89,21 +104,36 @@ public final class ReportAggregator implements AuditSink, AgentEventSink {
                 requests, reports, timeline.snapshot());
     }
 
-    private AppAggregate app(String rawName) {
-        String name = ProxyIdentity.sanitizeApp(rawName);
+    /** The aggregate for traffic under {@code rawName}: named while there is room (taking over what its events gathered). */
+    private AppAggregate trafficApp(String rawName) {
+        return app(ProxyIdentity.sanitizeApp(rawName), true);
+    }
+
+    /** The aggregate for events under {@code rawName}: its named app if traffic made one, else the events-only pool. */
+    private AppAggregate eventApp(String rawName) {
+        return app(ProxyIdentity.sanitizeApp(rawName), false);
+    }
+
+    private AppAggregate app(String name, boolean traffic) {
         AppAggregate app = apps.get(name);
         if (app != null) {
             return app;
         }
         synchronized (apps) {
             app = apps.get(name);
-            if (app == null) {
-                if (apps.size() >= limits.maxApps()) {
-                    name = Report.OTHER;
-                }
-                app = apps.computeIfAbsent(name, n -> new AppAggregate(n, limits));
+            if (app != null) {
+                return app;
             }
-            return app;
+            if (!traffic) {
+                app = eventsOnly.get(name);
+                String key = app != null || eventsOnly.size() < Math.max(1, limits.maxApps() / 5) ? name : EVENTS_ONLY;
+                return eventsOnly.computeIfAbsent(key, n -> new AppAggregate(n, limits));
+            }
+            if (apps.size() >= limits.maxApps()) {
+                return apps.computeIfAbsent(Report.OTHER, n -> new AppAggregate(n, limits));
+            }
+            AppAggregate gathered = eventsOnly.remove(name);
+            return apps.computeIfAbsent(name, n -> gathered != null ? gathered : new AppAggregate(n, limits));
         }
     }
 }

@@ -54,7 +54,8 @@ public final class ReportFilter {
             return null;
         }
         long first = Math.max(since, a.firstSeenMillis());
-        return Reports.app(a.app(), ds, bs, a.instrumentedClients(), a.instrumentationFailures(), first, a.lastSeenMillis());
+        return Reports.app(a.app(), ds, bs, a.instrumentedClients(), a.instrumentationFailures(), first, a.lastSeenMillis(),
+                IdentityAggregate.AppIdentity.of(a));
     }
 
     private static Timeline timeline(Timeline timeline, String app, long since) {

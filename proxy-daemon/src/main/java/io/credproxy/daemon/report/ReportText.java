@@ -1,9 +1,11 @@
 package io.credproxy.daemon.report;
 
+import io.credproxy.protocol.report.AppReport;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Formatting shared by the table and HTML reports: times, byte sizes, safe text. */
 final class ReportText {
@@ -53,6 +55,33 @@ final class ReportText {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /**
+     * The identity line of an app, {@code uid 1001 (kernel); claimed tito (3)}; {@code null} when the
+     * report has no identity facts for it (the daemon does not identify peers).
+     */
+    static String identity(AppReport a) {
+        if (a.uids().isEmpty() && a.claimedApps().isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(a.uids().isEmpty() ? "no uid the kernel vouched for"
+                : "uid " + a.uids().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " (kernel)");
+        if (!a.claimedApps().isEmpty()) {
+            out.append("; claimed ").append(a.claimedApps().entrySet().stream()
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
+        }
+        return out.toString();
+    }
+
+    /** The credentials line of an app, {@code used A, B; refused C}; {@code null} when it has neither. */
+    static String credentials(AppReport a) {
+        if (a.secretNamesUsed().isEmpty() && a.secretNamesRefused().isEmpty()) {
+            return null;
+        }
+        return "used " + (a.secretNamesUsed().isEmpty() ? "none" : String.join(", ", a.secretNamesUsed()))
+                + "; refused " + (a.secretNamesRefused().isEmpty() ? "none" : String.join(", ", a.secretNamesRefused()));
     }
 
     /** Text escaped for HTML element content and quoted attribute values. */

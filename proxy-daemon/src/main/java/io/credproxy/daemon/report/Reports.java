@@ -32,7 +32,8 @@ final class Reports {
 
     /** An app report whose request, decision and byte totals are the sums over its destinations. */
     static AppReport app(String app, List<DestinationReport> destinations, List<BypassReport> bypasses,
-                         List<String> clients, List<InstrumentationFailure> failures, long firstSeen, long lastSeen) {
+                         List<String> clients, List<InstrumentationFailure> failures, long firstSeen, long lastSeen,
+                         IdentityAggregate.AppIdentity identity) {
         long requests = 0;
         long up = 0;
         long down = 0;
@@ -45,6 +46,7 @@ final class Reports {
         }
         return new AppReport(app, requests, decisions, up, down, firstSeen, lastSeen, clients,
                 destinations.stream().sorted(DESTINATION_ORDER).toList(),
-                bypasses.stream().sorted(BYPASS_ORDER).toList(), failures.stream().sorted().toList());
+                bypasses.stream().sorted(BYPASS_ORDER).toList(), failures.stream().sorted().toList(), identity.uids(),
+                identity.claimedApps(), identity.secretNamesUsed(), identity.secretNamesRefused());
     }
 }

@@ -69,6 +69,14 @@ final class TableReportRenderer implements ReportRenderer {
                 lines.alarm(BYPASS_MARK + "    " + ReportText.clean(f.client()) + ": no " + ReportText.clean(f.hook()));
             }
         }
+        String identity = ReportText.identity(a);
+        if (identity != null) {
+            lines.add("   identity: " + ReportText.clean(identity));
+        }
+        String credentials = ReportText.credentials(a);
+        if (credentials != null) {
+            lines.add("   credentials: " + ReportText.clean(credentials));
+        }
         if (!a.bypasses().isEmpty()) {
             lines.alarm(BYPASS_MARK + " " + a.bypassAttempts() + " raw socket connects caught by the agent (bypass attempts):");
             TextTable t = new TextTable("ACTION", "DESTINATION", ">COUNT", "FRAME", "API", "LAST SEEN");

@@ -18,16 +18,25 @@ import java.util.regex.Pattern;
  * @param host the destination host pattern, lower case
  * @param port the destination port, or {@code null} for any
  * @param headers headers set on every request (replacing any the client sent), by name
- * @param substitute placeholder text replaced in path, query and header values
+ * @param substitute placeholder text replaced in the request path (and the headers named in
+ *     {@code substituteHeaders}); never in the query, other headers or a body, where the workload
+ *     could steer the value to a place the upstream echoes or logs
  * @param allowPlaintext whether credentials may be added to plain {@code http://} requests; off by
  *     default because anyone on the path would read them
+ * @param substituteHeaders header names (lower case) whose values get placeholders replaced too
+ * @param allowPublicSuffix whether a wildcard may cover a public suffix ({@code *.workers.dev});
+ *     off by default because anyone can register a name below one
+ * @param scope which apps may use the credentials, for which methods and paths ({@link RuleScope#ANY}: all)
  */
 public record Rule(
         String host,
         Integer port,
         Map<String, SecretTemplate> headers,
         Map<String, SecretTemplate> substitute,
-        boolean allowPlaintext) {
+        boolean allowPlaintext,
+        Set<String> substituteHeaders,
+        boolean allowPublicSuffix,
+        RuleScope scope) {
 
     /** Shortest placeholder accepted: a short one would match ordinary text in paths. */
     public static final int MIN_PLACEHOLDER_LENGTH = 6;
@@ -64,6 +73,36 @@ public record Rule(
         if (headers.isEmpty() && substitute.isEmpty()) {
             throw new IllegalArgumentException("rule for " + host + " has neither headers nor substitute");
         }
+        Set<String> optedIn = new LinkedHashSet<>();
+        for (String name : substituteHeaders == null ? Set.<String>of() : substituteHeaders) {
+            if (!TOKEN.matcher(name).matches() || name.equalsIgnoreCase("Host")) {
+                throw new IllegalArgumentException("substitute_headers: invalid header name '" + name + "'");
+            }
+            optedIn.add(name.toLowerCase(Locale.ROOT));
+        }
+        if (!optedIn.isEmpty() && substitute.isEmpty()) {
+            throw new IllegalArgumentException("substitute_headers without substitute");
+        }
+        substituteHeaders = Set.copyOf(optedIn);
+        scope = scope == null ? RuleScope.ANY : scope;
+    }
+
+    /** A rule any app may use for any method and path, substituting in the path only, off public suffixes. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext) {
+        this(host, port, headers, substitute, allowPlaintext, Set.of(), false, RuleScope.ANY);
+    }
+
+    /** A rule narrowed to {@code scope}, substituting in the path only, off public suffixes. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext, RuleScope scope) {
+        this(host, port, headers, substitute, allowPlaintext, Set.of(), false, scope);
+    }
+
+    /** A rule any app may use for any method and path. */
+    public Rule(String host, Integer port, Map<String, SecretTemplate> headers, Map<String, SecretTemplate> substitute,
+            boolean allowPlaintext, Set<String> substituteHeaders, boolean allowPublicSuffix) {
+        this(host, port, headers, substitute, allowPlaintext, substituteHeaders, allowPublicSuffix, RuleScope.ANY);
     }
 
     /** Whether this rule's pattern covers the (normalized) destination. */

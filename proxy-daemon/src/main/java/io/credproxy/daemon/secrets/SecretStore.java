@@ -5,7 +5,6 @@ import io.credproxy.daemon.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
@@ -22,9 +21,6 @@ import java.util.Set;
  */
 public final class SecretStore {
     public static final String SYSTEMD_CREDENTIAL_PREFIX = "systemd-credential:";
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final Map<String, String> environment;
 
@@ -85,39 +81,7 @@ public final class SecretStore {
 
     /** {@link #checkSafe(Path)} for a given current user, so tests need not switch users. */
     static void checkSafe(Path file, long currentUid, String currentUser) throws ConfigException {
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ConfigException("secrets file " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("secrets file " + file + " is not a regular file");
-        }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
-            throw new ConfigException("secrets file " + file + ": cannot read its permissions (" + e.getClass().getSimpleName() + ")");
-        }
-        for (PosixFilePermission p : permissions) {
-            if (GROUP_OR_OTHERS.contains(p)) {
-                throw new ConfigException("secrets file " + file + " is open to group or others (mode "
-                        + modeString(permissions) + "); run: chmod 600 " + file);
-            }
-        }
-        long ownerUid;
-        String ownerName;
-        try {
-            ownerUid = ((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-            ownerName = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
-        } catch (UnsupportedOperationException | IOException e) {
-            throw new ConfigException("secrets file " + file + ": cannot read its owner (" + e.getClass().getSimpleName() + ")");
-        }
-        if (ownerUid != currentUid && ownerUid != 0) {
-            throw new ConfigException("secrets file " + file + " is owned by " + ownerName + ", not by " + currentUser
-                    + " (the user this runs as) or root; run: chown " + currentUser + " " + file);
-        }
-        if (!Files.isReadable(file)) {
-            throw new ConfigException("secrets file " + file + " is not readable by this user");
-        }
+        ProtectedFile.check(file, "secrets file", false, currentUid, currentUser);
     }
 
     static String modeString(Set<PosixFilePermission> permissions) {

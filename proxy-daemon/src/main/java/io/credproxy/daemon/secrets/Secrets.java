@@ -32,6 +32,16 @@ public final class Secrets {
         return source;
     }
 
+    /**
+     * These secrets and {@code more} (values the daemon must also never show, such as apps' tokens),
+     * for a {@link Redactor}; names in {@code more} win.
+     */
+    public Secrets with(Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        all.putAll(more);
+        return new Secrets(source, all);
+    }
+
     /** Values for the redactor; package-private so only this package sees them whole. */
     Map<String, String> values() {
         return values;

@@ -1,8 +1,11 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.limits.IdleTimeout;
+import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -12,8 +15,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.Future;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Intercept: answer {@code 200 Connection Established}, then terminate TLS with a leaf minted
  * for the CONNECT host ({@link SniHandler} records the server name the client asked for, which
- * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target. The
- * upstream connection is made per request, from the pool.
+ * must match) and read HTTP requests from the tunnel, every one bound for the CONNECT target, over
+ * HTTP/1.1 or h2 as the client chose by ALPN ({@link ClientProtocolHandler}). The upstream
+ * connection is made per request, from the pool.
  *
  * <p>Tunnel: connect to the target first, its resolved address judged by the chain's
  * {@link io.credproxy.daemon.pipeline.UpstreamAddressHook} (so a failure or a refusal can still be
@@ -36,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectHandler implements RequestSink {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
-    static final long CLIENT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final ForwardHandler owner;
     private final ChannelHandlerContext ctx;
@@ -45,12 +48,13 @@ final class ConnectHandler implements RequestSink {
     private final Exchange exchange;
     private final HostPort target;
     private final boolean intercept;
+    private final Optional<ProxyIdentity> claim;
     private final boolean keepAlive;
     private boolean bodyComplete;
     private boolean cancelled;
 
     ConnectHandler(ForwardHandler owner, ChannelHandlerContext ctx, ProxyContext proxy, ClientConnection connection,
-            Exchange exchange, boolean intercept, boolean keepAlive) {
+            Exchange exchange, boolean intercept, Optional<ProxyIdentity> claim, boolean keepAlive) {
         this.owner = owner;
         this.ctx = ctx;
         this.proxy = proxy;
@@ -58,6 +62,7 @@ final class ConnectHandler implements RequestSink {
         this.exchange = exchange;
         this.target = exchange.destination();
         this.intercept = intercept;
+        this.claim = claim;
         this.keepAlive = keepAlive;
     }
 
@@ -87,14 +92,9 @@ final class ConnectHandler implements RequestSink {
 
     private void intercept() {
         ctx.writeAndFlush(established());
-        ClientConnection tunnel = connection.intercepted(target, exchange.app());
+        ClientConnection tunnel = connection.intercepted(target, claim, exchange.target().caller());
         ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ProxyInitializer.CODEC, "tls", new SniHandler(hostname -> {
-            tunnel.sniHost(hostname);
-            return proxy.serverContexts().forHost(target.host());
-        }, CLIENT_HANDSHAKE_TIMEOUT_MILLIS));
-        p.addAfter("tls", "https-codec", HttpCodecs.server());
-        p.addAfter("https-codec", "https-forward", new ForwardHandler(proxy, tunnel));
+        InterceptedTls.install(p, ProxyInitializer.CODEC, proxy, tunnel, target);
         switchPipeline(p);
     }
 
@@ -109,7 +109,7 @@ final class ConnectHandler implements RequestSink {
                 return;
             }
             if (!f.isSuccess()) {
-                failed(UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis()));
+                failed(UpstreamFailure.classify(f.cause(), target, proxy.connectTimeoutMillis()), keepAlive);
                 return;
             }
             Channel upstream = f.getNow();
@@ -123,7 +123,7 @@ final class ConnectHandler implements RequestSink {
         });
     }
 
-    private void failed(UpstreamFailure failure) {
+    private void failed(UpstreamFailure failure, boolean keepAlive) {
         ProxyError kind = failure.kind();
         if (kind != null) {
             proxy.metrics().error(kind);
@@ -136,11 +136,15 @@ final class ConnectHandler implements RequestSink {
         owner.exchangeFinished(this, !keepAlive);
     }
 
-    /** Takes the HTTP handlers out (codec last) and starts reading the tunnel. */
+    /** Takes the HTTP handlers out (codec last), gives the tunnel its own idle timeout and starts reading it. */
     private void switchPipeline(ChannelPipeline p) {
         Channel channel = ctx.channel();
         boolean clean = owner.detach();
         p.remove(owner);
+        if (p.get(ProxyInitializer.HEAD) != null) {
+            p.remove(ProxyInitializer.HEAD);
+        }
+        IdleTimeout.replace(p, proxy.limits().config().tunnelIdleTimeoutMillis(), Limit.TUNNEL_IDLE_TIMEOUT, proxy.limits().metrics());
         p.remove(ProxyInitializer.CODEC);
         if (!clean) {
             LOG.debug("client {} sent HTTP data behind its CONNECT to {}; closing", connection.client(), target);
@@ -162,5 +166,13 @@ final class ConnectHandler implements RequestSink {
     @Override
     public void onClientClosed() {
         cancelled = true;
+    }
+
+    @Override
+    public void onMalformedContent() {
+        // A CONNECT's body is never forwarded; one the codec cannot read ends it with 400.
+        bodyComplete = true;
+        cancelled = true;
+        failed(UpstreamFailure.malformedBody(), false);
     }
 }

@@ -23,7 +23,7 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static FullHttpResponse of(HttpResponseStatus status, String reason, String proxyStatusError, boolean keepAlive) {
-        String safe = AuditRecorder.printable(reason, 300);
+        String safe = ascii(AuditRecorder.printable(reason, 300));
         byte[] body = (PROXY_NAME + ": " + safe + "\n").getBytes(StandardCharsets.US_ASCII);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
@@ -34,9 +34,23 @@ public final class ErrorResponses {
             response.headers().set("Proxy-Status", PROXY_NAME + "; error=" + proxyStatusError
                     + "; details=\"" + safe.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
+        if (status.code() == HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED.code()) {
+            // RFC 9110 15.5.8: a 407 says how to authenticate. The agent sends Basic base64(app:token).
+            response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"" + PROXY_NAME + "\"");
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
+    }
+
+    /** Escaped text may keep non-ASCII letters; a header value is printable ASCII (and so, belt and braces, no control). */
+    private static String ascii(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 }

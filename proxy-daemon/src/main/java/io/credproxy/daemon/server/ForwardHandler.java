@@ -1,11 +1,7 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.metrics.ProxyError;
-import io.credproxy.daemon.pipeline.AuditRecorder;
-import io.credproxy.daemon.pipeline.Exchange;
-import io.credproxy.daemon.pipeline.Target;
-import io.credproxy.protocol.config.HostPort;
-import io.credproxy.protocol.report.Decision;
+import io.credproxy.daemon.limits.IdleTimeout;
+import io.credproxy.daemon.limits.RequestHeadGuard;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -32,22 +27,31 @@ import org.slf4j.LoggerFactory;
  * previous exchange is over, and a request body only as fast as the upstream takes it. One
  * socket read can still hold several decoded messages (a pipelining client); messages for a
  * later request wait in a backlog, which is bounded by that one read.
+ *
+ * <p>It tells its {@link RequestHeadGuard} when a head is awaited and when one arrived, and suspends
+ * the {@link IdleTimeout} while an exchange waits for the upstream. A body the codec cannot decode
+ * ends the exchange on both sides: no end of request reaches the upstream. On
+ * {@link ProxyServer.Drain} (shutdown) the connection closes once no exchange is under way.
  */
 public final class ForwardHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardHandler.class);
 
     private final ProxyContext proxy;
     private final ClientConnection connection;
+    private final RequestHeadGuard guard;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private RequestStarter starter;
     private RequestSink current;
     private boolean closing;
     private boolean detached;
+    private boolean draining;
 
-    ForwardHandler(ProxyContext proxy, ClientConnection connection) {
+    /** @param guard this layer's head guard; {@code null} when there is none (an h2 stream, tests) */
+    ForwardHandler(ProxyContext proxy, ClientConnection connection, RequestHeadGuard guard) {
         this.proxy = proxy;
         this.connection = connection;
+        this.guard = guard;
     }
 
     @Override
@@ -85,6 +89,9 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
+            if (guard != null) {
+                guard.headReceived();
+            }
             if (current != null) {
                 ReferenceCountUtil.release(msg);
                 closeNow();
@@ -97,6 +104,10 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             }
             start(sink);
         } else if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                malformedContent(content);
+                return;
+            }
             if (current == null) {
                 // The rest of a request already answered: drop it and keep reading to its end.
                 boolean last = content instanceof LastHttpContent;
@@ -109,6 +120,21 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             current.onContent(content);
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The codec could not decode the request body: the exchange ends on both sides, and so does the connection. */
+    private void malformedContent(HttpContent content) {
+        Throwable cause = content.decoderResult().cause();
+        content.release();
+        LOG.info("client={} sent a malformed request body ({}); connection closed", connection.client(), cause.getClass().getSimpleName());
+        RequestSink sink = current;
+        closing = true;
+        releaseBacklog();
+        if (sink != null) {
+            sink.onMalformedContent(); // answers if it still can, and ends the exchange
+        } else {
+            closeNow();
         }
     }
 
@@ -130,9 +156,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
-        if (close || closing) {
+        if (close || closing || draining) {
             closeNow();
             return;
+        }
+        if (guard != null) {
+            guard.awaitHead();
         }
         while (!backlog.isEmpty() && (current == null || !current.bodyComplete()) && !closing && !detached) {
             dispatch(backlog.poll());
@@ -142,11 +171,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * The connection stops being HTTP (a tunnel was set up): this handler leaves the pipeline.
-     *
-     * @return whether nothing was waiting in the backlog (else the client sent data too early)
-     */
+    /** The connection stops being HTTP (a tunnel): this handler leaves; {@code false} if the client sent data too early. */
     boolean detach() {
         detached = true;
         current = null;
@@ -189,34 +214,26 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof SniCompletionEvent sni) {
-            if (sni.isSuccess()) {
-                connection.sniHost(sni.hostname());
-            }
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (handshake.isSuccess()) {
-                context.read();
-            } else {
-                clientHandshakeFailed(handshake.cause());
-            }
+        if (evt == ProxyServer.Drain.INSTANCE) {
+            drain();
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+            // The handshake of an intercepted tunnel is done and this handler was just installed for HTTP/1.1.
+            context.read();
         }
         context.fireUserEventTriggered(evt);
     }
 
-    private void clientHandshakeFailed(Throwable cause) {
-        String reason = "client TLS handshake failed: " + AuditRecorder.printable(String.valueOf(
-                cause == null ? null : cause.getMessage()), 120);
-        HostPort target = connection.connectTarget();
-        proxy.metrics().error(ProxyError.TLS_HANDSHAKE);
-        LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
-                connection.connectApp(), connection.client(), target, reason);
-        Exchange exchange = Exchange.connect(new Target(connection.connection(), connection.connectApp(), target,
-                Target.Kind.CONNECT, "CONNECT", proxy.policies().current()), Exchange.Scheme.HTTPS);
-        exchange.decision(Decision.ERROR);
-        exchange.reason(reason);
-        proxy.stages().onComplete(exchange);
-        closing = true;
-        ctx.close();
+    /** Shutdown: close now if idle, else once the exchange under way is over (its response says so if it can). */
+    private void drain() {
+        if (detached || closing) {
+            return;
+        }
+        draining = true;
+        if (current == null) {
+            closeNow();
+        } else {
+            current.drain();
+        }
     }
 
     @Override

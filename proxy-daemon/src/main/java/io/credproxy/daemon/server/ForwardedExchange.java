@@ -33,9 +33,6 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
     private final ProxyContext proxy;
     private final Exchange exchange;
     private final UpstreamKey key;
-    private final boolean clientKeepAlive;
-    private final boolean clientHttp10;
-    private final boolean expectsBody;
     private final RequestRelay request;
     private final ResponseRelay response;
 
@@ -54,9 +51,6 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         this.proxy = proxy;
         this.exchange = exchange;
         this.key = key;
-        this.clientKeepAlive = clientKeepAlive;
-        this.clientHttp10 = clientHttp10;
-        this.expectsBody = expectsBody;
         this.request = new RequestRelay(this, owner, proxy, exchange);
         this.response = new ResponseRelay(this, client, proxy, exchange, clientKeepAlive, clientHttp10, expectsBody);
     }
@@ -68,7 +62,8 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
 
     private void acquire(boolean pooledAllowed) {
         UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses() ? this : UpstreamAddressCheck.ANY;
-        proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed, check).addListener(this::onAcquired);
+        (WebSocketUpgrade.requested(exchange) ? proxy.upstreams().acquireHttp11(key, client.channel().eventLoop(), check)
+                : proxy.upstreams().acquire(key, client.channel().eventLoop(), pooledAllowed, check)).addListener(this::onAcquired);
     }
 
     /** The chain judges the upstream address this exchange is about to use. */
@@ -97,6 +92,10 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         handler.attach(this);
         request.sendTo(upstream, retried);
         upstream.read();
+    }
+
+    ForwardHandler owner() {
+        return owner;
     }
 
     @Override
@@ -192,6 +191,18 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
         finish();
     }
 
+    @Override
+    public void onMalformedContent() {
+        if (!finished) {
+            response.requestMalformed();
+        }
+    }
+
+    @Override
+    public void drain() {
+        closeClient = true; // ResponseFraming adds Connection: close if the head has not gone out yet
+    }
+
     /** A request or response-head stage failed: 502, nothing of what it held is forwarded. */
     void stageFailed() {
         fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "proxy_internal_error", "internal error, request not forwarded"));
@@ -199,21 +210,7 @@ final class ForwardedExchange implements RequestSink, UpstreamListener, Upstream
 
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
     void fail(UpstreamFailure failure) {
-        ProxyError kind = failure.kind();
-        if (kind != null) {
-            proxy.metrics().error(kind);
-        }
-        reusable = false;
-        exchange.decision(failure.decision());
-        exchange.secretNames().clear();
-        exchange.reason(failure.reason());
-        exchange.status(failure.status().code());
-        // Keep the client connection unless a request body is still on its way (the empty end of
-        // a bodiless request may simply not have been read yet; ForwardHandler drops it).
-        closeClient = closeClient || !clientKeepAlive || (!bodyComplete && expectsBody);
-        response.answered();
-        client.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), !closeClient));
-        finish();
+        response.fail(failure);
     }
 
     void finish() {

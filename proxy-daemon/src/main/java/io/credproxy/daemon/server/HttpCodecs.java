@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 public final class HttpCodecs {
     public static final int MAX_REQUEST_LINE = 8 * 1024;
     public static final int MAX_REQUEST_HEADERS = 32 * 1024;
+    /** The most of a request head a client can make the daemon hold. */
+    public static final int MAX_REQUEST_HEAD = MAX_REQUEST_LINE + MAX_REQUEST_HEADERS;
     public static final int MAX_RESPONSE_HEADERS = 64 * 1024;
     public static final int MAX_CHUNK = 64 * 1024;
 

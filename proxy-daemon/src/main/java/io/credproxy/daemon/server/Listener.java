@@ -47,6 +47,11 @@ public final class Listener implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Whether the socket is still bound and accepting (false once closed, by us or by a failure). */
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
     @Override
     public void close() {
         channel.close().awaitUninterruptibly();

@@ -46,6 +46,10 @@ final class LocalAnswer implements RequestSink {
     }
 
     private void finish() {
+        finish(close);
+    }
+
+    private void finish(boolean closeClient) {
         if (finished) {
             return;
         }
@@ -53,7 +57,13 @@ final class LocalAnswer implements RequestSink {
         if (exchange != null) {
             proxy.stages().onComplete(exchange);
         }
-        owner.exchangeFinished(this, close);
+        owner.exchangeFinished(this, closeClient);
+    }
+
+    @Override
+    public void onMalformedContent() {
+        bodyComplete = true;
+        finish(true); // already answered: all that is left is to close
     }
 
     @Override

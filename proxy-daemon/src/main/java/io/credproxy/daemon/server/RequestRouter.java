@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
 
 /**
  * Decides from a request head alone what kind of request it is: a CONNECT, a request to forward
@@ -75,8 +76,11 @@ final class RequestRouter {
 
     /** The app named by the agent's Proxy-Authorization; {@code unknown} without one. */
     static String appOf(HttpRequest request) {
-        return ProxyIdentity.fromHeaderValue(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION))
-                .map(ProxyIdentity::app)
-                .orElse(ProxyIdentity.UNKNOWN_APP);
+        return claimOf(request).map(ProxyIdentity::app).orElse(ProxyIdentity.UNKNOWN_APP);
+    }
+
+    /** What the client claims in Proxy-Authorization (app and token), if it sent a Basic one. */
+    static Optional<ProxyIdentity> claimOf(HttpRequest request) {
+        return ProxyIdentity.fromHeaderValue(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
     }
 }

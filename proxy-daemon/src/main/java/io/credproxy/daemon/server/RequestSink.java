@@ -24,4 +24,14 @@ interface RequestSink {
 
     /** The client went away; release everything. */
     void onClientClosed();
+
+    /**
+     * The rest of the request cannot be decoded (malformed chunk, premature end): nothing more of it
+     * may go anywhere. The sink answers 400 if nothing of a response is out yet, and ends the
+     * exchange with the connection closing.
+     */
+    void onMalformedContent();
+
+    /** The daemon is stopping: the connection closes after this exchange (say so in the response if it has not started). */
+    default void drain() {}
 }

@@ -3,10 +3,13 @@ package io.credproxy.daemon.server;
 import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
+import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.daemon.pipeline.Target;
 import io.credproxy.daemon.pipeline.TargetDecision;
+import io.credproxy.daemon.policy.Policy;
 import io.credproxy.protocol.config.HostPort;
+import io.credproxy.protocol.wire.ProxyIdentity;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,7 +19,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +60,17 @@ final class RequestStarter {
         if (route instanceof RequestRouter.Reject reject) {
             return answer(null, reject.status(), reject.reason(), "http_request_error", keepAlive, expectsBody);
         } else if (route instanceof RequestRouter.Connect connect) {
-            Target target = new Target(connection.connection(), connect.app(), connect.target(), Target.Kind.CONNECT,
-                    "CONNECT", proxy.policies().current());
+            Policy policy = proxy.policies().current();
+            Optional<ProxyIdentity> claim = RequestRouter.claimOf(request);
+            Target target = new Target(connection.connection(), IdentityStage.callerOf(connection.connection(), claim, policy),
+                    connect.target(), Target.Kind.CONNECT, "CONNECT", policy);
             Exchange exchange = Exchange.connect(target, Exchange.Scheme.TUNNEL);
             TargetDecision decision = proxy.stages().onTarget(target);
             if (decision.action() == TargetDecision.Action.REFUSE) {
                 return refuse(exchange, decision.refusal(), keepAlive, expectsBody);
             }
             return new ConnectHandler(owner, ctx, proxy, connection, exchange, decision.action() == TargetDecision.Action.INTERCEPT,
-                    keepAlive);
+                    claim, keepAlive);
         } else {
             return forward(request, (RequestRouter.Forward) route, keepAlive, expectsBody);
         }
@@ -73,6 +80,10 @@ final class RequestStarter {
         boolean intercepted = connection.isIntercepted();
         HostPort destination = route.destination();
         boolean clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        // Inside a tunnel the CONNECT's claim counts, identified again under the policy in force now.
+        Optional<ProxyIdentity> claim = intercepted ? connection.connectClaim() : RequestRouter.claimOf(request);
+        // A WebSocket handshake takes over its HTTP/1.1 connection; an h2 stream has none to give (RFC 8441 is not offered).
+        boolean webSocket = intercepted && !(ctx.channel() instanceof Http2StreamChannel) && WebSocketUpgrade.isRequested(request);
         HopByHopHeaders.strip(request.headers());
         request.setUri(route.target().pathAndQuery());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -80,10 +91,14 @@ final class RequestStarter {
             // The URL decides where the request goes; make the Host header agree (RFC 9112 3.2.2).
             request.headers().set(HttpHeaderNames.HOST, hostHeader(destination, 80));
         }
-        Target target = new Target(connection.connection(), route.app(), destination,
-                intercepted ? Target.Kind.INTERCEPTED : Target.Kind.HTTP, request.method().name(), proxy.policies().current());
+        Policy policy = proxy.policies().current();
+        Target target = new Target(connection.connection(), IdentityStage.callerOf(connection.connection(), claim, policy),
+                destination, intercepted ? Target.Kind.INTERCEPTED : Target.Kind.HTTP, request.method().name(), policy);
         Exchange exchange = new Exchange(target, route.scheme(), connection.sniHost(), request, route.target().path(),
                 intercepted ? route.target().authority() : null);
+        if (webSocket) {
+            WebSocketUpgrade.keepHandshake(exchange, request);
+        }
         if (!intercepted) {
             TargetDecision decision = proxy.stages().onTarget(target);
             if (decision.action() == TargetDecision.Action.REFUSE) {

@@ -1,9 +1,13 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.HopByHopHeaders;
 import io.credproxy.daemon.pipeline.StageFailure;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -12,17 +16,17 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The response half of a {@link ForwardedExchange}: the upstream's response head and body on their
  * way to the client, through the chain's response hooks, framed for the client by
  * {@link ResponseFraming}, read from the upstream only as fast as the client takes it.
  *
- * <p>Informational responses (100, 103) pass on before the final one; 101 is refused (the daemon
- * relays no other protocol yet). A response stage that fails before anything was sent becomes a
- * 502; once the head is out, the client connection is closed instead, so bytes a stage did not
- * process are never sent.
+ * <p>Informational responses (100, 103) pass on before the final one; 101 is refused unless it
+ * accepts the exchange's WebSocket handshake, which turns the exchange into a
+ * {@link WebSocketRelay}. A response stage that fails before anything was sent becomes a 502; once
+ * the head is out, the client connection is closed instead, so bytes a stage did not process are
+ * never sent.
  */
 final class ResponseRelay {
     private final ForwardedExchange ex;
@@ -35,7 +39,7 @@ final class ResponseRelay {
     private boolean started;
     private boolean complete;
     private boolean informational;
-    private ScheduledFuture<?> timeout;
+    private final ResponseTimeout timeout;
 
     ResponseRelay(ForwardedExchange ex, ChannelHandlerContext client, ProxyContext proxy, Exchange exchange,
             boolean clientKeepAlive, boolean clientHttp10, boolean expectsBody) {
@@ -46,6 +50,11 @@ final class ResponseRelay {
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
         this.expectsBody = expectsBody;
+        this.timeout = new ResponseTimeout(client, proxy.responseTimeoutMillis(), () -> {
+            if (!ex.finished && !started) {
+                ex.fail(UpstreamFailure.responseTimeout(proxy.responseTimeoutMillis()));
+            }
+        });
     }
 
     /** Whether a final response (or the daemon's own answer) has started. */
@@ -80,9 +89,11 @@ final class ResponseRelay {
         }
         cancelTimeout();
         int code = response.status().code();
-        if (code == 101) {
+        boolean webSocket = code == 101 && WebSocketUpgrade.requested(exchange) && WebSocketUpgrade.accepted(response);
+        if (code == 101 && !webSocket) {
+            ReferenceCountUtil.release(response);
             ex.fail(new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error",
-                    "upstream switched protocols, which the daemon does not relay"));
+                    "upstream switched protocols, which the daemon relays only for a WebSocket handshake"));
             return;
         }
         boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -91,13 +102,25 @@ final class ResponseRelay {
             proxy.stages().onResponseHead(exchange, response);
         } catch (StageFailure e) {
             ReferenceCountUtil.release(response);
-            ex.stageFailed();
+            if (e.answer() != null) {
+                ex.fail(UpstreamFailure.of(e.answer()));
+            } else {
+                ex.stageFailed();
+            }
+            return;
+        }
+        if (webSocket) {
+            answered(); // the WebSocket relay takes both connections over
+            WebSocketRelay.takeOver(ex, client, response, exchange, proxy);
             return;
         }
         if (code >= 100 && code < 200) {
-            // 100 Continue, 103 Early Hints: pass on, then wait for the final response.
+            // 100 Continue, 103 Early Hints: pass on (whole: an h2 client gets it as one HEADERS
+            // frame that does not end the stream), then wait for the final response.
             informational = true;
-            client.write(response);
+            ReferenceCountUtil.release(response);
+            client.writeAndFlush(new DefaultFullHttpResponse(response.protocolVersion(), response.status(),
+                    Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
             ex.upstream.read();
             return;
         }
@@ -108,7 +131,12 @@ final class ResponseRelay {
         ex.reusable &= framing.upstreamReusable();
         started = true;
         exchange.status(code);
-        client.write(response);
+        writeAndReadOn(response);
+    }
+
+    /** Writes toward the client and reads on from the upstream while the client keeps up (else flushes and waits). */
+    private void writeAndReadOn(Object message) {
+        client.write(message);
         if (client.channel().isWritable()) {
             ex.upstream.read();
         } else {
@@ -123,7 +151,7 @@ final class ResponseRelay {
         }
         boolean last = content instanceof LastHttpContent;
         if (informational) {
-            client.writeAndFlush(content);
+            content.release(); // an informational response has no body; its head went out whole
             if (last) {
                 informational = false;
                 if (ex.bodyComplete) {
@@ -144,7 +172,9 @@ final class ResponseRelay {
                 // Part of the response is out: never send bytes a stage did not process; cut the client off.
                 ex.reusable = false;
                 ex.closeClient = true;
-                exchange.reason("a response stage failed; connection closed");
+                if (exchange.reason() == null) {
+                    exchange.reason("a response stage failed; connection closed");
+                }
                 client.flush();
                 ex.finish();
                 return;
@@ -163,32 +193,52 @@ final class ResponseRelay {
             ex.finish();
             return;
         }
-        client.write(content);
-        if (client.channel().isWritable()) {
-            ex.upstream.read();
-        } else {
-            client.flush();
-        }
+        writeAndReadOn(content);
     }
 
-    /** The upstream has {@code upstream.response_timeout_ms} from the request's end to its response head (504). */
-    void startTimeout() {
-        if (timeout != null) {
+    /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
+    void fail(UpstreamFailure failure) {
+        ProxyError kind = failure.kind();
+        if (kind != null) {
+            proxy.metrics().error(kind);
+        }
+        ex.reusable = false;
+        exchange.decision(failure.decision());
+        exchange.secretNames().clear();
+        exchange.reason(failure.reason());
+        exchange.status(failure.status().code());
+        // Keep the client connection unless a request body is still on its way (the empty end of
+        // a bodiless request may simply not have been read yet; ForwardHandler drops it).
+        ex.closeClient = ex.closeClient || !clientKeepAlive || (!ex.bodyComplete && expectsBody);
+        answered();
+        client.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), !ex.closeClient));
+        ex.finish();
+    }
+
+    /**
+     * The client's body cannot be decoded: 400 while nothing of the response is out, else the client is cut off. The
+     * upstream connection closes with what it got, never with the request's end (it must not take it as complete).
+     */
+    void requestMalformed() {
+        ex.reusable = false; // ex.finish() closes the upstream connection
+        ex.closeClient = true;
+        ex.bodyComplete = true;
+        if (!started) {
+            fail(UpstreamFailure.malformedBody());
             return;
         }
-        int millis = proxy.responseTimeoutMillis();
-        timeout = client.channel().eventLoop().schedule(() -> {
-            timeout = null;
-            if (!ex.finished && !started()) {
-                ex.fail(UpstreamFailure.responseTimeout(millis));
-            }
-        }, millis, TimeUnit.MILLISECONDS);
+        exchange.reason("malformed request body; connection closed");
+        proxy.metrics().error(ProxyError.BAD_REQUEST);
+        client.flush();
+        ex.finish();
+    }
+
+    /** The upstream's time to answer starts (the request has ended). */
+    void startTimeout() {
+        timeout.start();
     }
 
     void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        timeout.cancel();
     }
 }

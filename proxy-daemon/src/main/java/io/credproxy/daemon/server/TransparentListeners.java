@@ -2,6 +2,7 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.protocol.config.HostPort;
+import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public final class TransparentListeners implements AutoCloseable {
     private final Transport transport;
     private final String bindHost;
     private final ProxyContext proxy;
+    private final ChannelGroup clients;
     private final int maxListeners;
     private final Map<Key, Listener> listeners = new LinkedHashMap<>();
     private boolean closed;
@@ -50,12 +52,14 @@ public final class TransparentListeners implements AutoCloseable {
 
     /**
      * @param bindHost the address listeners are bound on (the proxy port's)
+     * @param clients every accepted connection joins it (the daemon drains them on shutdown)
      * @param maxListeners at most this many listeners
      */
-    public TransparentListeners(Transport transport, String bindHost, ProxyContext proxy, int maxListeners) {
+    public TransparentListeners(Transport transport, String bindHost, ProxyContext proxy, ChannelGroup clients, int maxListeners) {
         this.transport = transport;
         this.bindHost = bindHost;
         this.proxy = proxy;
+        this.clients = clients;
         this.maxListeners = maxListeners;
     }
 
@@ -78,7 +82,7 @@ public final class TransparentListeners implements AutoCloseable {
                 throw new LimitReachedException(maxListeners);
             }
             listener = Listener.bind(transport, new HostPort(bindHost, 0),
-                    new TransparentInitializer(proxy, app, destination), "transparent listener of " + destination, false);
+                    new TransparentInitializer(proxy, app, destination, clients), "transparent listener of " + destination, false);
             listeners.put(key, listener);
         }
         return listener.address();

@@ -22,6 +22,7 @@ final class TransparentTunnelHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext proxy;
     private final Exchange exchange;
     private boolean clientGone;
+    private boolean opened;
 
     TransparentTunnelHandler(ProxyContext proxy, Exchange exchange) {
         this.proxy = proxy;
@@ -29,12 +30,27 @@ final class TransparentTunnelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            open(ctx); // added once the connection hooks answered, after the channel became active
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        open(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void open(ChannelHandlerContext ctx) {
+        if (opened) {
+            return;
+        }
+        opened = true;
         UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses()
                 ? address -> proxy.stages().onUpstreamAddress(exchange.target(), address) : UpstreamAddressCheck.ANY;
         proxy.upstreams().connectTunnel(exchange.destination(), ctx.channel().eventLoop(), check)
                 .addListener((Future<Channel> f) -> connected(ctx, f));
-        ctx.fireChannelActive();
     }
 
     private void connected(ChannelHandlerContext ctx, Future<Channel> f) {

@@ -25,6 +25,16 @@ public final class Transport implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("credproxy-io", true), NioIoHandler.newFactory());
     }
 
+    private Transport(EventLoopGroup single) {
+        this.acceptors = single;
+        this.workers = single;
+    }
+
+    /** One thread that accepts and serves: for a small port that must not share the proxy's loops (admin). */
+    public static Transport single(String threadName) {
+        return new Transport(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory()));
+    }
+
     public static int defaultWorkerThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }

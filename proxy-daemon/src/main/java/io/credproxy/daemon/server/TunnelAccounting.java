@@ -8,7 +8,8 @@ import io.credproxy.protocol.report.Decision;
 
 /**
  * Counts the bytes of one opaque tunnel and completes its exchange once, when both sides have
- * closed (the audit stage records it: decision {@code tunnel}, no HTTP status).
+ * closed (the audit stage records it: decision {@code tunnel}, no HTTP status). An upgraded
+ * exchange (WebSocket) is counted the same way but keeps its decision and its {@code 101}.
  *
  * <p>Both relay handlers run on the same event loop, so plain fields suffice.
  */
@@ -19,10 +20,17 @@ final class TunnelAccounting {
     private int closedSides;
 
     TunnelAccounting(Exchange exchange, StageChain stages, ProxyMetrics metrics) {
+        this(exchange, stages, metrics, false);
+    }
+
+    /** @param upgraded whether the exchange switched protocols (its decision and status stay) */
+    TunnelAccounting(Exchange exchange, StageChain stages, ProxyMetrics metrics, boolean upgraded) {
         this.exchange = exchange;
         this.stages = stages;
         this.metrics = metrics;
-        exchange.decision(Decision.TUNNEL);
+        if (!upgraded) {
+            exchange.decision(Decision.TUNNEL);
+        }
         metrics.tunnelOpened();
     }
 

@@ -3,6 +3,7 @@ package io.credproxy.daemon.server;
 import io.credproxy.daemon.config.UpstreamConfig;
 import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.StageResult;
+import io.credproxy.daemon.tls.UpstreamTls;
 import io.credproxy.protocol.config.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,21 +11,18 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Opens connections to upstream servers and keeps idle HTTP ones for reuse.
+ * Opens connections to upstream servers and keeps idle HTTP ones for reuse: idle HTTP/1.1
+ * connections in the {@link UpstreamPool}, shared h2 connections in the {@link Http2UpstreamPool}.
  *
  * <p>Each connection is made on the client's event loop ({@code Bootstrap.group(loop)}), with
  * {@code AUTO_READ} off so the proxy reads only as fast as the other side can take it.
@@ -32,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * name the certificate must carry stay the real host. TLS connections are handed out only after
  * the handshake has succeeded, so a request is never written to an unverified server. Between the
  * lookup and the connect, the caller's {@link UpstreamAddressCheck} judges the resolved address.
+ *
+ * <p>TLS connections offer {@code h2} and {@code http/1.1} by ALPN. When the upstream picks h2 the
+ * connection is shared: each exchange gets a stream of it ({@link Http2UpstreamConnection}), which
+ * it handles like an HTTP/1.1 connection, so a client on either protocol meets an upstream on
+ * either, Netty's codecs translating. Plain {@code http://} upstreams and tunnels stay HTTP/1.1 and
+ * raw bytes.
  */
 public final class UpstreamConnector implements Upstreams, AutoCloseable {
     /**
@@ -48,17 +52,18 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
      */
     static final int MAX_IDLE_PER_KEY = 1024;
 
-    private static final AttributeKey<UpstreamKey> KEY = AttributeKey.valueOf("credproxy.upstreamKey");
+    static final AttributeKey<UpstreamKey> KEY = AttributeKey.valueOf("credproxy.upstreamKey");
     private static final AttributeKey<Boolean> POOLED = AttributeKey.valueOf("credproxy.pooled");
 
     private final UpstreamConfig config;
-    private final SslContext tls;
+    private final UpstreamTls tls;
     private final Class<? extends SocketChannel> channelType;
     private final HostResolver resolver = new HostResolver(4);
     private final UpstreamPool pool = new UpstreamPool(MAX_IDLE_PER_KEY);
+    private final Http2UpstreamPool http2 = new Http2UpstreamPool();
     private final ProxyMetrics metrics;
 
-    public UpstreamConnector(UpstreamConfig config, SslContext tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
+    public UpstreamConnector(UpstreamConfig config, UpstreamTls tls, Class<? extends SocketChannel> channelType, ProxyMetrics metrics) {
         this.config = config;
         this.tls = tls;
         this.channelType = channelType;
@@ -72,25 +77,97 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
     @Override
     public Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed, UpstreamAddressCheck check) {
         if (pooledAllowed) {
-            Channel pooled = pool.poll(key);
-            if (pooled != null) {
-                // The policy may have changed since this connection was made: judge its address again.
-                StageResult verdict = check == UpstreamAddressCheck.ANY ? StageResult.proceed()
-                        : check.check((InetSocketAddress) pooled.remoteAddress());
-                if (!verdict.proceeds()) {
-                    release(pooled);
-                    return loop.newFailedFuture(new AddressRefusedException(verdict));
-                }
-                pooled.attr(POOLED).set(Boolean.TRUE);
-                return loop.newSucceededFuture(pooled);
+            Future<Channel> reused = reuse(key, loop, check);
+            if (reused != null) {
+                return reused;
+            }
+            Future<Channel> connecting = key.tls() ? http2.pending(key) : null;
+            if (connecting != null) {
+                // A connection to this key is being made and may turn out h2: wait, then look again.
+                Promise<Channel> later = loop.newPromise();
+                connecting.addListener(f -> cascade(acquire(key, loop, true, check), later));
+                return later;
             }
         }
-        Promise<Channel> promise = loop.newPromise();
-        connect(key.destination(), loop, new HttpUpstreamInitializer(key), promise, check);
-        if (key.tls()) {
-            return awaitHandshake(promise, loop);
+        return connectNew(key, loop, check, tls.negotiated());
+    }
+
+    @Override
+    public Future<Channel> acquireHttp11(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check) {
+        return connectNew(key, loop, check, key.tls() ? tls.http11() : null);
+    }
+
+    /** A stream on an h2 connection with room, or an idle pooled HTTP/1.1 connection; {@code null}: none. */
+    private Future<Channel> reuse(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check) {
+        Http2UpstreamConnection shared = key.tls() ? http2.usable(key) : null;
+        Channel pooled = shared != null ? shared.channel() : pool.poll(key);
+        if (pooled == null) {
+            return null;
         }
-        return promise;
+        // The policy may have changed since this connection was made: judge its address again.
+        StageResult verdict = check == UpstreamAddressCheck.ANY ? StageResult.proceed()
+                : check.check((InetSocketAddress) pooled.remoteAddress());
+        if (!verdict.proceeds()) {
+            if (shared == null) {
+                release(pooled);
+            }
+            return loop.newFailedFuture(new AddressRefusedException(verdict));
+        }
+        if (shared != null) {
+            return shared.openStream(true);
+        }
+        markPooled(pooled);
+        return loop.newSucceededFuture(pooled);
+    }
+
+    private Future<Channel> connectNew(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check, SslContext context) {
+        Promise<Channel> ready = loop.newPromise();
+        Promise<Channel> connected = loop.newPromise();
+        connected.addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+            } else if (!key.tls()) {
+                ready.trySuccess(f.getNow());
+            }
+        });
+        connect(key.destination(), loop, new UpstreamInitializer(key, ready, context, config.connectTimeoutMillis(), pool), connected, check);
+        Promise<Channel> usable = loop.newPromise();
+        ready.addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                usable.tryFailure(f.cause());
+                return;
+            }
+            Http2UpstreamConnection h2 = Http2UpstreamConnection.of(f.getNow());
+            if (h2 == null) {
+                if (key.tls() && context == tls.negotiated()) {
+                    http2.markHttp1(key);
+                }
+                usable.trySuccess(f.getNow());
+                return;
+            }
+            http2.add(key, h2);
+            cascade(h2.openStream(false), usable);
+        });
+        if (key.tls() && context == tls.negotiated() && !http2.knownHttp1(key)) {
+            http2.connecting(key, ready);
+        }
+        return usable;
+    }
+
+    private static void cascade(Future<Channel> from, Promise<Channel> to) {
+        from.addListener((Future<Channel> f) -> {
+            if (f.isSuccess()) {
+                if (!to.trySuccess(f.getNow())) {
+                    f.getNow().close();
+                }
+            } else {
+                to.tryFailure(f.cause());
+            }
+        });
+    }
+
+    static void markPooled(Channel channel) {
+        channel.attr(POOLED).set(Boolean.TRUE);
     }
 
     @Override
@@ -158,52 +235,6 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                 }
             });
         });
-    }
-
-    private static Future<Channel> awaitHandshake(Promise<Channel> connected, EventLoop loop) {
-        Promise<Channel> ready = loop.newPromise();
-        connected.addListener((Future<Channel> f) -> {
-            if (!f.isSuccess()) {
-                ready.tryFailure(f.cause());
-                return;
-            }
-            Channel ch = f.getNow();
-            ch.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
-                    if (!ready.trySuccess(ch)) {
-                        ch.close();
-                    }
-                } else {
-                    ch.close();
-                    ready.tryFailure(h.cause());
-                }
-            });
-        });
-        return ready;
-    }
-
-    /** [TLS] + HTTP client codec + idle timer + the handler that feeds the current exchange. */
-    private final class HttpUpstreamInitializer extends ChannelInitializer<SocketChannel> {
-        private final UpstreamKey key;
-
-        HttpUpstreamInitializer(UpstreamKey key) {
-            this.key = key;
-        }
-
-        @Override
-        protected void initChannel(SocketChannel ch) {
-            ch.attr(KEY).set(key);
-            ch.closeFuture().addListener(f -> pool.remove(key, ch));
-            ChannelPipeline p = ch.pipeline();
-            if (key.tls()) {
-                SslHandler ssl = tls.newHandler(ch.alloc(), key.destination().host(), key.destination().port());
-                ssl.setHandshakeTimeoutMillis(config.connectTimeoutMillis());
-                p.addLast("tls", ssl);
-            }
-            p.addLast("codec", HttpCodecs.client());
-            p.addLast("idle", new IdleStateHandler(0, 0, POOL_IDLE_SECONDS, TimeUnit.SECONDS));
-            p.addLast(UpstreamHandler.NAME, new UpstreamHandler());
-        }
     }
 
     @Override

@@ -37,16 +37,30 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
         if (decision == Decision.DENIED) {
             return null;
         }
+        if (status.code() == HttpResponseStatus.BAD_REQUEST.code()) {
+            return ProxyError.BAD_REQUEST; // the client's fault: a body the daemon could not decode
+        }
         if (status.code() == HttpResponseStatus.GATEWAY_TIMEOUT.code()) {
             return ProxyError.TIMEOUT;
         }
         if (proxyStatus.startsWith("tls_")) {
             return ProxyError.UPSTREAM_TLS;
         }
-        if (proxyStatus.equals("http_protocol_error") || proxyStatus.equals("connection_terminated")) {
+        if (proxyStatus.equals("http_protocol_error") || proxyStatus.equals("connection_terminated")
+                || proxyStatus.startsWith("http_response_")) {
             return ProxyError.UPSTREAM_RESPONSE;
         }
         return ProxyError.UPSTREAM_CONNECT;
+    }
+
+    /** A stage's answer (a refused address, a refused response) as the failure the client is told. */
+    public static UpstreamFailure of(StageResult answer) {
+        return new UpstreamFailure(answer.status(), answer.proxyStatus(), answer.reason(), answer.decision());
+    }
+
+    /** The client's request body could not be decoded; nothing of it went upstream as complete. */
+    public static UpstreamFailure malformedBody() {
+        return new UpstreamFailure(HttpResponseStatus.BAD_REQUEST, "http_request_error", "malformed request body");
     }
 
     public static UpstreamFailure responseTimeout(int millis) {
@@ -57,8 +71,7 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
     public static UpstreamFailure classify(Throwable cause, HostPort destination, int connectTimeoutMillis) {
         AddressRefusedException refused = findCause(cause, AddressRefusedException.class);
         if (refused != null) {
-            StageResult answer = refused.answer();
-            return new UpstreamFailure(answer.status(), answer.proxyStatus(), answer.reason(), answer.decision());
+            return of(refused.answer());
         }
         if (findCause(cause, UpstreamHandler.MalformedResponseException.class) != null) {
             return new UpstreamFailure(HttpResponseStatus.BAD_GATEWAY, "http_protocol_error", "upstream sent a malformed response");

@@ -6,14 +6,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler on an upstream HTTP connection: passes what arrives to the exchange the
- * connection currently serves.
+ * The last handler on an upstream HTTP connection (or on one stream of an h2 connection): passes
+ * what arrives to the exchange the connection currently serves.
  *
  * <p>While the connection is idle in the pool there is no listener: anything the server sends
  * then is a protocol error and closes the connection, and an idle timeout closes it too.
@@ -57,6 +58,15 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             listener = null;
             ctx.close();
             l.onUpstreamClosed(new MalformedResponseException(null));
+        }
+    }
+
+    /** An h2 upstream reset the stream (RST_STREAM); like a closed connection, the request may not have been seen. */
+    static final class StreamResetException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        StreamResetException(long errorCode) {
+            super("upstream reset the stream (HTTP/2 error code " + errorCode + ")");
         }
     }
 
@@ -110,6 +120,15 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && listener == null) {
             ctx.close();
+            return;
+        }
+        if (evt instanceof Http2ResetFrame reset) {
+            // An h2 upstream reset this exchange's stream (the channel closes right after).
+            UpstreamListener l = listener;
+            listener = null;
+            if (l != null) {
+                l.onUpstreamClosed(new StreamResetException(reset.errorCode()));
+            }
             return;
         }
         ReferenceCountUtil.release(evt);

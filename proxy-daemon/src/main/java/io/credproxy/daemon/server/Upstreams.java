@@ -19,6 +19,15 @@ public interface Upstreams {
      */
     Future<Channel> acquire(UpstreamKey key, EventLoop loop, boolean pooledAllowed, UpstreamAddressCheck check);
 
+    /**
+     * A new HTTP/1.1 connection to {@code key} (ALPN offers only {@code http/1.1}), for a request
+     * that asks to switch protocols (a WebSocket handshake): after {@code 101} the connection is
+     * the new protocol's, so it is never a shared h2 one nor taken from or returned to the pool.
+     */
+    default Future<Channel> acquireHttp11(UpstreamKey key, EventLoop loop, UpstreamAddressCheck check) {
+        return acquire(key, loop, false, check);
+    }
+
     /** Whether {@code channel} came from the pool (and so may have been closed by the server meanwhile). */
     boolean wasPooled(Channel channel);
 

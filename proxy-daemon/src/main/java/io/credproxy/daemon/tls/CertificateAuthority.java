@@ -125,12 +125,25 @@ public final class CertificateAuthority {
             if (!KeyPairs.matches(cert.getPublicKey(), key)) {
                 throw new ConfigException("CA key " + keyFile + " does not belong to " + certFile);
             }
-            cert.checkValidity();
+            checkValidity(cert, certFile);
             return new CertificateAuthority(cert, key);
         } catch (IOException e) {
             throw new ConfigException("CA in " + certFile.getParent() + " cannot be read: " + e.getClass().getSimpleName());
         } catch (GeneralSecurityException e) {
             throw new ConfigException("CA in " + certFile.getParent() + " is not usable: " + e.getMessage());
+        }
+    }
+
+    /** The JDK's own message is the bare date ("NotAfter: ..."); say what it means and what to do. */
+    private static void checkValidity(X509Certificate cert, Path certFile) throws ConfigException {
+        Instant now = Instant.now();
+        if (now.isAfter(cert.getNotAfter().toInstant())) {
+            throw new ConfigException("CA certificate " + certFile + " expired on " + cert.getNotAfter().toInstant()
+                    + "; move " + CERT_FILE + " and " + KEY_FILE + " away to create a new CA (clients must then trust the new one)");
+        }
+        if (now.isBefore(cert.getNotBefore().toInstant())) {
+            throw new ConfigException("CA certificate " + certFile + " is not valid before " + cert.getNotBefore().toInstant()
+                    + "; check the system clock");
         }
     }
 

@@ -16,8 +16,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Server-side {@link SslContext}s for intercepted hosts: minted on first use, kept in a bounded
  * LRU cache.
  *
- * <p>Inside an intercepted tunnel the daemon speaks HTTP/1.1 only, so ALPN offers just
- * {@code http/1.1}: a client asking for h2 falls back, as clients must. An entry is minted again
+ * <p>ALPN offers {@code h2} and {@code http/1.1} ({@link TlsEngines#interceptingServer}); what the client picks
+ * decides the decrypted side's codec (see {@code server.ClientProtocolHandler}). An entry is minted again
  * when its leaf is within a day of expiry, so a long-running daemon never serves an expired leaf.
  */
 public final class ServerSslContexts {
@@ -87,7 +87,7 @@ public final class ServerSslContexts {
     private static SslContext build(IssuedCertificate issued) {
         try {
             // The key manager takes the key directly: no key store, no password hashing (see LeafKeyManager).
-            return TlsEngines.http11(SslContextBuilder.forServer(new LeafKeyManager(issued)))
+            return TlsEngines.interceptingServer(SslContextBuilder.forServer(new LeafKeyManager(issued)))
                     .trustManager(NO_CLIENT_CERTIFICATES)
                     .build();
         } catch (SSLException e) {

@@ -1,10 +1,12 @@
 package io.credproxy.daemon.tls;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.Locale;
 
 /**
@@ -43,16 +45,29 @@ public final class TlsEngines {
 
     /**
      * Applies what both sides of the daemon's TLS share: this engine, TLS 1.3 and 1.2 only, and
-     * ALPN offering just {@code http/1.1}, because the daemon speaks HTTP/1.1 on both sides (a
-     * client or upstream that wants h2 falls back, as ALPN requires).
+     * ALPN offering {@code protocols} in that order (a peer that knows none of them, or no ALPN,
+     * gets HTTP/1.1).
      */
-    static SslContextBuilder http11(SslContextBuilder builder) {
+    static SslContextBuilder http(SslContextBuilder builder, String... protocols) {
         return builder.sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
                 .applicationProtocolConfig(new ApplicationProtocolConfig(
                         ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1));
+                        protocols));
+    }
+
+    /**
+     * The server side of intercepted connections: {@code h2} and {@code http/1.1}, and for TLS 1.2
+     * HTTP/2's cipher suites only (RFC 9113 9.2.2: ECDHE with an AEAD cipher, Netty's
+     * {@link Http2SecurityUtil#CIPHERS}), so that a client that picks h2 never meets a suite it must
+     * refuse with INADEQUATE_SECURITY. TLS 1.3 suites are all AEAD and stay as the engine has them.
+     * (Upstream connections keep the engine's suites: a TLS 1.2 server with other suites is still
+     * reached, over HTTP/1.1 if it must.)
+     */
+    static SslContextBuilder interceptingServer(SslContextBuilder builder) {
+        return http(builder, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
     }
 }

@@ -1,6 +1,7 @@
 package io.credproxy.daemon.tls;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -34,17 +36,31 @@ import javax.net.ssl.X509TrustManager;
 public final class UpstreamTrust {
     private UpstreamTrust() {}
 
+    /** The context of upstream connections: ALPN {@code h2, http/1.1}. */
     public static SslContext clientContext(List<String> extraCaFiles) throws ConfigException {
+        return clientContexts(extraCaFiles).negotiated();
+    }
+
+    /**
+     * Both upstream contexts, one trust: ALPN {@code h2, http/1.1} for requests, and {@code http/1.1}
+     * alone for a WebSocket handshake, which needs a connection it can take over after {@code 101}.
+     */
+    public static UpstreamTls clientContexts(List<String> extraCaFiles) throws ConfigException {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trustStore(extraCaFiles));
-            return TlsEngines.http11(SslContextBuilder.forClient())
-                    .trustManager(tmf)
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
+            return new UpstreamTls(client(tmf, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
+                    client(tmf, ApplicationProtocolNames.HTTP_1_1));
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("cannot build the upstream TLS trust: " + e.getMessage());
         }
+    }
+
+    private static SslContext client(TrustManagerFactory tmf, String... protocols) throws SSLException {
+        return TlsEngines.http(SslContextBuilder.forClient(), protocols)
+                .trustManager(tmf)
+                .endpointIdentificationAlgorithm("HTTPS")
+                .build();
     }
 
     static KeyStore trustStore(List<String> extraCaFiles) throws ConfigException, GeneralSecurityException, IOException {

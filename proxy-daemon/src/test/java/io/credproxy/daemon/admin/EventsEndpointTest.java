@@ -1,12 +1,15 @@
 package io.credproxy.daemon.admin;
 
+import io.credproxy.daemon.identity.Caller;
 import static io.credproxy.daemon.testing.TestEvents.blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.credproxy.daemon.metrics.LimitMetrics;
 import io.credproxy.daemon.testing.AdminCalls;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.protocol.wire.AgentEventJson;
 import io.credproxy.protocol.wire.AgentEventKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +38,11 @@ class EventsEndpointTest {
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.contentType()).isEqualTo("application/json");
         assertThat(response.bodyText()).isEqualTo("{\"accepted\":3}");
-        assertThat(received).isEqualTo(batch);
+        assertThat(received).hasSize(3);
+        assertThat(received.get(0)).isEqualTo(batch.get(0));
+        assertThat(received.get(2)).isEqualTo(batch.get(2));
+        // Letters, quotes and the emoji stay; the line separator is escaped, as every invisible character is.
+        assertThat(received.get(1).frame()).isEqualTo("com.example.Caf\u00e9$Inner.\"quoted\"\\back/slash \uD83D\uDE00 \\u2028");
     }
 
     @Test
@@ -91,6 +98,57 @@ class EventsEndpointTest {
             assertThat(e.timeMillis()).isEqualTo(777);
             assertThat(e.frame()).isEqualTo("X.[redacted:K]");
         });
+    }
+
+    @Test
+    void timesFarFromTheDaemonsClockAreReplacedByTheArrivalTime() {
+        long now = 10 * 24 * 3600 * 1000L;
+        EventsEndpoint atNow = new EventsEndpoint(received::add, UnaryOperator.identity(), Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC));
+        long skew = EventsEndpoint.MAX_SKEW_MILLIS;
+
+        atNow.handle(AdminCalls.post("/events", AgentEventJson.toJsonArray(List.of(
+                AgentEvent.instrumented(now - skew, "a", "c1"), AgentEvent.instrumented(now + skew, "a", "c2"),
+                AgentEvent.instrumented(now - skew - 1, "a", "c3"), AgentEvent.instrumented(now + 2 * skew, "a", "c4")))));
+
+        assertThat(received).extracting(AgentEvent::timeMillis).containsExactly(now - skew, now + skew, now, now);
+    }
+
+    @Test
+    void eachAppIsRateLimitedTheSurplusDroppedAndSaid() {
+        EventsEndpoint limited = new EventsEndpoint(received::add, UnaryOperator.identity(), Clock.fixed(Instant.ofEpochMilli(777),
+                ZoneOffset.UTC), EventAttribution.AS_CLAIMED, 1, 3, new LimitMetrics(new SimpleMeterRegistry()));
+        List<AgentEvent> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(AgentEvent.instrumented(777, "chatty", "c" + i));
+        }
+        five.add(AgentEvent.instrumented(777, "quiet", "c"));
+
+        AdminResponse first = limited.handle(AdminCalls.post("/events", AgentEventJson.toJsonArray(five)));
+        AdminResponse second = limited.handle(AdminCalls.post("/events", AgentEventJson.toJsonArray(five.subList(0, 2))));
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(first.bodyText()).isEqualTo("{\"accepted\":4,\"dropped\":2}");
+        assertThat(received).extracting(AgentEvent::client).containsExactly("c0", "c1", "c2", "c");
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(second.headers()).containsEntry("Retry-After", "1");
+    }
+
+    @Test
+    void theAttributionDecidesUnderWhichAppEventsAreRecordedOrRefusesTheBatch() {
+        EventAttribution onlyTito = request -> app -> app.equals("tito")
+                ? new Caller("tito-verified", "tito", 1001, true, null)
+                : new Caller(app, null, 1002, false, "this client may not post events for app " + app);
+        EventsEndpoint checked = new EventsEndpoint(received::add, UnaryOperator.identity(), Clock.fixed(Instant.ofEpochMilli(777),
+                ZoneOffset.UTC), onlyTito, 10, 100, new LimitMetrics(new SimpleMeterRegistry()));
+
+        assertThat(checked.handle(AdminCalls.post("/events", AgentEventJson.toJsonArray(List.of(
+                AgentEvent.instrumented(777, "tito", "okhttp"))))).status()).isEqualTo(202);
+        AdminResponse refused = checked.handle(AdminCalls.post("/events", AgentEventJson.toJsonArray(List.of(
+                AgentEvent.instrumented(777, "tito", "okhttp"), AgentEvent.instrumented(777, "mallory", "okhttp")))));
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.bodyText()).isEqualTo("events refused: this client may not post events for app mallory\n");
+        assertThat(received).extracting(AgentEvent::app).containsExactly("tito-verified");
     }
 
     private void assertBad(String body, String reasonStart) {

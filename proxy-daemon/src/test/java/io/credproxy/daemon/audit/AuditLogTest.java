@@ -144,6 +144,43 @@ class AuditLogTest {
     }
 
     @Test
+    void agentEventsTakeAtMostTheirShareOfAFileSoAFloodCannotRotateTheHistoryAway() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        long dropped;
+        try (AuditLog log = AuditLog.open(new AuditLogSettings(file, 16 * 1024, 2, 100_000, 1000, 0.1))) {
+            log.record(injected(1, "tito", "api.cloudflare.com", "T"));
+            for (int i = 0; i < 10_000; i++) {
+                log.recordAgentEvent(blocked(2 + i, "flood", "evil.example", 25, "X.y"));
+            }
+            log.close();
+            dropped = log.agentEventsOverShare();
+        }
+
+        assertThat(AuditLog.rotated(file, 1)).as("a flood of agent events alone never rotates").doesNotExist();
+        List<JsonNode> lines = readLines(file);
+        assertThat(lines.get(0).get("type").asText()).isEqualTo("request");
+        long agentBytes = Files.readAllLines(file).stream().filter(l -> l.contains("\"type\":\"agent\"")).mapToLong(l -> l.length() + 1).sum();
+        assertThat(agentBytes).isBetween(1L, 16 * 1024 / 10L);
+        assertThat(dropped).isEqualTo(10_000 - (lines.size() - 1));
+    }
+
+    @Test
+    void requestLinesStillRotateAndEachNewFileGivesAgentEventsTheirShareAgain() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(new AuditLogSettings(file, 4 * 1024, 3, 100_000, 1000, 0.1))) {
+            for (int i = 0; i < 200; i++) {
+                log.record(injected(i, "tito", "api.cloudflare.com", "T"));
+                log.recordAgentEvent(blocked(i, "flood", "evil.example", 25, "X.y"));
+            }
+        }
+
+        assertThat(AuditLog.rotated(file, 1)).exists();
+        for (Path p : List.of(file, AuditLog.rotated(file, 1))) {
+            assertThat(Files.readString(p)).contains("\"type\":\"agent\"").contains("\"type\":\"request\"");
+        }
+    }
+
+    @Test
     void appendsToAnExistingLogAndCreatesMissingDirectoriesWithMode0640() throws IOException {
         Path file = dir.resolve("state/credproxy/audit.jsonl");
         try (AuditLog log = AuditLog.open(file)) {

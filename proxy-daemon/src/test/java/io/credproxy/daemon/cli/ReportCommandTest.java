@@ -10,7 +10,6 @@ import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.report.ReportAggregator;
 import io.credproxy.daemon.report.ReportLimits;
-import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.testing.SampleReports;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.AppReport;
@@ -110,8 +109,7 @@ class ReportCommandTest {
         ReportAggregator aggregator = new ReportAggregator(ReportLimits.defaults(), SampleReports.CLOCK, Report.SOURCE_DAEMON);
         SampleReports.feed(aggregator);
         AdminRouter router = new AdminRouter().register(AdminRoute.get("/report", new ReportEndpoint(aggregator)));
-        try (Transport transport = new Transport(1);
-                AdminServer server = AdminServer.start(transport, new HostPort("127.0.0.1", 0), router)) {
+        try (AdminServer server = AdminServer.start(new HostPort("127.0.0.1", 0), router)) {
             String admin = "127.0.0.1:" + server.address().getPort();
 
             assertThat(run("--admin", admin, "--format", "json", "--app", "places")).isZero();

@@ -3,9 +3,11 @@ package io.credproxy.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credproxy.daemon.egress.EgressConfig;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.protocol.config.HostPort;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -94,5 +96,67 @@ class ConfigLoaderTest {
     void fileErrorsNameTheFile() {
         assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/credproxy.yaml")))
                 .hasMessage("config file /nonexistent/credproxy.yaml does not exist");
+    }
+
+    @Test
+    void readsTheEgressSectionAndTheContainmentKeysOfARule() throws Exception {
+        ProxyConfig config = loader.parse("""
+                secrets: s
+                ca_dir: ca
+                egress:
+                  default: deny
+                  allow: ["github.com", "*.pypi.org:443"]
+                  deny: ["*.internal"]
+                  allow_addresses: ["10.20.0.0/16"]
+                rules:
+                  - host: api.example.com
+                    substitute: {"proxy-managed": "${T}"}
+                    substitute_headers: [X-Api-Key, x-other]
+                  - host: "*.workers.dev"
+                    allow_public_suffix: true
+                    headers: {Authorization: "Bearer ${T}"}
+                """, BASE);
+
+        assertThat(config.egress().defaultAllow()).isFalse();
+        assertThat(config.egress().allow()).extracting(Object::toString).containsExactly("github.com", "*.pypi.org:443");
+        assertThat(config.egress().deny()).extracting(Object::toString).containsExactly("*.internal");
+        assertThat(config.egress().allowAddresses()).extracting(Object::toString).containsExactly("10.20.0.0/16");
+        assertThat(config.rules().get(0).substituteHeaders()).containsExactlyInAnyOrder("x-api-key", "x-other");
+        assertThat(config.rules().get(1).allowPublicSuffix()).isTrue();
+        assertThat(loader.parse("secrets: s\nca_dir: ca\n", BASE).egress()).isEqualTo(EgressConfig.defaults());
+    }
+
+    @Test
+    void aWildcardOverAPublicSuffixIsRefusedNamingTheRule() {
+        for (String host : List.of("*.workers.dev", "*.com", "*.co.uk", "*.github.io", "*.googleapis.com", "*.internal")) {
+            String yaml = "secrets: s\nca_dir: ca\nrules:\n  - host: a.example.com\n    headers: {A: \"${T}\"}\n"
+                    + "  - host: \"" + host + "\"\n    headers: {A: \"${T}\"}\n";
+            assertThatThrownBy(() -> loader.parse(yaml, BASE)).as(host)
+                    .hasMessageStartingWith("rules[1]: rule for " + host + ": '" + host.substring(2) + "' is a public suffix");
+        }
+    }
+
+    @Test
+    void aWildcardBelowARegistrableDomainIsAccepted() throws Exception {
+        ProxyConfig config = loader.parse("secrets: s\nca_dir: ca\nrules:\n  - host: \"*.example.com\"\n    headers: {A: \"${T}\"}\n"
+                + "  - host: \"*.crm.workers.dev\"\n    headers: {A: \"${T}\"}\n", BASE);
+        assertThat(config.rules()).extracting(Rule::host).containsExactly("*.example.com", "*.crm.workers.dev");
+    }
+
+    @Test
+    void containmentKeysAreChecked() {
+        String base = "secrets: s\nca_dir: ca\nrules:\n  - host: a.example\n";
+        assertThatThrownBy(() -> loader.parse(base + "    headers: {A: \"${T}\"}\n    substitute_headers: [X-Key]\n", BASE))
+                .hasMessage("rules[0] (a.example): substitute_headers without substitute");
+        assertThatThrownBy(() -> loader.parse(base + "    substitute: {\"proxy-managed\": \"${T}\"}\n    substitute_headers: [Host]\n", BASE))
+                .hasMessage("rules[0] (a.example): substitute_headers: invalid header name 'Host'");
+        assertThatThrownBy(() -> loader.parse(base + "    substitute: {\"proxy-managed\": \"${T}\"}\n    substitute_headers: X-Key\n", BASE))
+                .hasMessage("rules[0].substitute_headers: expected a list of header names");
+        assertThatThrownBy(() -> loader.parse(base + "    headers: {A: \"${T}\"}\n    allow_public_suffix: yes please\n", BASE))
+                .hasMessage("rules[0].allow_public_suffix: expected true or false");
+        assertThatThrownBy(() -> loader.parse("secrets: s\nca_dir: ca\negress: {allow_addresses: [\"10.20.1.0/16\"]}\n", BASE))
+                .hasMessageStartingWith("egress.allow_addresses[0]: ");
+        assertThatThrownBy(() -> loader.parse("secrets: s\nca_dir: ca\negress: {defaults: deny}\n", BASE))
+                .hasMessageStartingWith("unknown key 'egress.defaults'");
     }
 }

@@ -49,7 +49,12 @@ final class ChildDaemon implements AutoCloseable {
     }
 
     private static List<String> command(List<String> jvmOptions, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return command(List.of(), jvmOptions, args);
+    }
+
+    /** @param wrapper a command that runs the JVM (say {@code prlimit --nofile=N:N --}); empty for none */
+    private static List<String> command(List<String> wrapper, List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String hosts = System.getProperty("jdk.net.hosts.file");
         if (hosts != null) {
@@ -72,12 +77,21 @@ final class ChildDaemon implements AutoCloseable {
      * service whose stderr is the journal: {@code JOURNAL_STREAM} names the stderr file's device and inode.
      */
     static ChildDaemon start(Path config, Path outDir, List<String> jvmOptions, List<String> args, boolean journal) throws Exception {
+        return start(List.of(), config, outDir, jvmOptions, args, journal);
+    }
+
+    /**
+     * Starts the daemon under {@code wrapper}, a command that runs the rest of its arguments (e.g.
+     * {@code unshare --net ...}, which execs it in place, so {@link #pid()} is the daemon's).
+     */
+    static ChildDaemon start(List<String> wrapper, Path config, Path outDir, List<String> jvmOptions, List<String> args,
+            boolean journal) throws Exception {
         int n = COUNTER.incrementAndGet();
         Path out = outDir.resolve("daemon-" + n + ".stdout");
         Path err = Files.writeString(outDir.resolve("daemon-" + n + ".stderr"), "");
         List<String> daemonArgs = new ArrayList<>(List.of("daemon", "--config", config.toString()));
         daemonArgs.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, daemonArgs))
+        ProcessBuilder builder = new ProcessBuilder(command(wrapper, jvmOptions, daemonArgs))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().remove("JOURNAL_STREAM");
@@ -136,12 +150,30 @@ final class ChildDaemon implements AutoCloseable {
         return process.exitValue();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; its exit code, or -1 if it is still running after {@code timeout}. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     String stdout() throws IOException {
         return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    Path stderrFile() {
+        return stderr;
     }
 
     String stderr() throws IOException {

@@ -136,4 +136,37 @@ class CliIT {
         assertThat(brokenYaml.stderr()).contains("not valid YAML");
         assertThat(missingFile.stderr()).contains("does not exist");
     }
+
+    @Test
+    void aWildcardOverAPublicSuffixIsRefusedByCheckAndTheDaemonNamingTheRule() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+        String rules = Files.readString(config);
+        for (String host : List.of("*.workers.dev", "*.com", "*.googleapis.com")) {
+            Files.writeString(config, rules + "  - host: \"" + host + "\"\n    headers: {Authorization: \"Bearer ${CF_TOKEN}\"}\n");
+            for (String verb : List.of("check", "daemon")) {
+                ChildDaemon.Run run = ChildDaemon.run(List.of(verb, "--config", config.toString()));
+
+                assertThat(run.exitCode()).as(verb + " " + host).isEqualTo(2);
+                assertThat(run.stderr().lines().toList()).as(verb + " " + host).singleElement().asString()
+                        .startsWith("credproxy: config file " + config + ": rules[2]: rule for " + host + ": '" + host.substring(2)
+                                + "' is a public suffix");
+            }
+        }
+    }
+
+    @Test
+    void aWildcardBelowARegistrableDomainOrWithAllowPublicSuffixIsAccepted() throws Exception {
+        Path config = config("127.0.0.1:0", "CF_TOKEN");
+        Files.writeString(config, Files.readString(config)
+                + "  - host: \"*.example.com\"\n    headers: {Authorization: \"Bearer ${CF_TOKEN}\"}\n"
+                + "  - host: \"*.workers.dev\"\n    allow_public_suffix: true\n    headers: {Authorization: \"Bearer ${CF_TOKEN}\"}\n"
+                + "egress:\n  default: deny\n  allow: [\"*.example.com:443\"]\n  allow_addresses: [\"10.20.0.0/16\"]\n");
+
+        ChildDaemon.Run run = ChildDaemon.run(List.of("check", "--config", config.toString()));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).containsPattern("\\*\\.example\\.com +headers Authorization +secrets: CF_TOKEN")
+                .containsPattern("\\*\\.workers\\.dev +headers Authorization; allow_public_suffix +secrets: CF_TOKEN")
+                .contains("egress  default deny, allow [*.example.com:443], deny [], allow_addresses [10.20.0.0/16]");
+    }
 }

@@ -25,10 +25,16 @@ final class Curl {
     private Curl() {}
 
     static Result run(Path dir, List<String> args) throws IOException, InterruptedException {
+        return run(List.of(), dir, args);
+    }
+
+    /** Runs curl under {@code wrapper} (e.g. {@code nsenter --net=...}, to reach a daemon in another network namespace). */
+    static Result run(List<String> wrapper, Path dir, List<String> args) throws IOException, InterruptedException {
         int n = COUNTER.incrementAndGet();
         Path body = dir.resolve("curl-" + n + ".body");
         Path headers = dir.resolve("curl-" + n + ".headers");
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "-o", body.toString(),
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of("curl", "-sS", "--max-time", "30", "-o", body.toString(),
                 "-D", headers.toString(), "-w", "%{http_code}"));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLContext;
  * <p>Every test host name is mapped with {@code upstream.resolve}; nothing resolves through DNS
  * (the ITs run with {@code jdk.net.hosts.file} holding only localhost). Hosts:
  * <ul>
- *   <li>{@value #CLOUDFLARE}, {@value #GOOGLE}: header rules; {@value #TELEGRAM}: a placeholder rule;
+ *   <li>{@value #CLOUDFLARE}, {@value #GOOGLE}: header rules; {@value #TELEGRAM}: a placeholder rule (path
+ *       and the {@code X-Bot-Token} header);
  *   <li>{@value #EVIL}, {@value #PASSTHROUGH}: no rule, served by the same HTTPS upstream (its
  *       certificate covers them);
  *   <li>{@value #PLAIN} (rule, plaintext refused), {@value #PLAIN_ALLOWED} (rule with
@@ -55,6 +56,8 @@ final class DaemonFixture implements AutoCloseable {
     static final String WRONG_NAME = "wrong-name.test";
     static final String DOWN = "down.test";
     static final String TUNNEL_DOWN = "tunnel-down.test";
+    /** A rule with {@code allow_plaintext}, its upstream a test's own (mapped with {@code extraResolve}). */
+    static final String RAW = "raw.test";
     static final int RESPONSE_TIMEOUT_MS = 3000;
 
     final Path dir;
@@ -86,9 +89,17 @@ final class DaemonFixture implements AutoCloseable {
     private Path daemonCaPem;
 
     private DaemonFixture(Path dir, boolean inProcess) throws Exception {
+        this(dir, inProcess, "", Map.of());
+    }
+
+    /**
+     * @param extraConfig YAML appended to the generated configuration (a {@code limits:} section)
+     * @param extraResolve more {@code upstream.resolve} entries ({@code "raw.test:443"} to a test's own upstream)
+     */
+    private DaemonFixture(Path dir, boolean inProcess, String extraConfig, Map<String, String> extraResolve) throws Exception {
         this.dir = dir;
         this.outDir = Files.createDirectories(dir.resolve("out"));
-        pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED));
+        pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED, RAW));
         otherPki = TestPki.create("unknown CA", List.of(UNTRUSTED));
         https = RecordingUpstream.https(pki);
         plain = RecordingUpstream.plain();
@@ -100,7 +111,7 @@ final class DaemonFixture implements AutoCloseable {
         secrets.put("TELEGRAM_BOT_TOKEN", "123456:" + secrets.get("TELEGRAM_BOT_TOKEN"));
         // The secrets live apart from everything a canary search reads.
         secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
-        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort()));
+        configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort(), extraResolve) + extraConfig);
         if (inProcess) {
             daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2));
             daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
@@ -114,9 +125,22 @@ final class DaemonFixture implements AutoCloseable {
         return new DaemonFixture(dir, true);
     }
 
+    /** Upstreams, secrets, config with {@code extraConfig} appended (e.g. an {@code egress:} section) and an in-process daemon. */
+    static DaemonFixture start(Path dir, String extraConfig) throws Exception {
+        return new DaemonFixture(dir, true, extraConfig, Map.of());
+    }
+
     /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
     static DaemonFixture withoutDaemon(Path dir) throws Exception {
-        return new DaemonFixture(dir, false);
+        return new DaemonFixture(dir, false, "", Map.of());
+    }
+
+    /**
+     * As {@link #withoutDaemon(Path)}, with {@code extraConfig} (top-level YAML, say a {@code limits:}
+     * section) appended and {@code extraResolve} ({@code "host:port": "127.0.0.1:port"}) mapped.
+     */
+    static DaemonFixture withoutDaemon(Path dir, String extraConfig, Map<String, String> extraResolve) throws Exception {
+        return new DaemonFixture(dir, false, extraConfig, extraResolve);
     }
 
     /** Runs the packaged daemon jar in a child JVM against this fixture's config. */
@@ -147,8 +171,8 @@ final class DaemonFixture implements AutoCloseable {
         }
     }
 
-    private String config(int closedPort) {
-        Map<String, String> resolve = new LinkedHashMap<>();
+    private String config(int closedPort, Map<String, String> extraResolve) {
+        Map<String, String> resolve = new LinkedHashMap<>(extraResolve);
         for (String host : List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, WRONG_NAME)) {
             resolve.put(host + ":443", https.address());
         }
@@ -177,9 +201,13 @@ final class DaemonFixture implements AutoCloseable {
                 .append("    headers: {X-Goog-Api-Key: \"${GOOGLE_PLACES_API_KEY}\"}\n")
                 .append("  - host: ").append(TELEGRAM).append('\n')
                 .append("    substitute: {\"proxy-managed\": \"${TELEGRAM_BOT_TOKEN}\"}\n")
+                .append("    substitute_headers: [X-Bot-Token]\n")
                 .append("  - host: ").append(PLAIN).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("  - host: ").append(PLAIN_ALLOWED).append('\n')
+                .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
+                .append("    allow_plaintext: true\n");
+        yaml.append("  - host: ").append(RAW).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("    allow_plaintext: true\n");
         for (String host : List.of(UNTRUSTED, WRONG_NAME, DOWN)) {

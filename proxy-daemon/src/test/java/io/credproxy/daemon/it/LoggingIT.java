@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged daemon's logging options: {@code --log-format json} writes one JSON object a line
- * (start-up, access and debug lines alike) with no secret in it; under systemd every line carries
+ * (start-up, access and debug lines alike; the access line's fields also as separate members of
+ * {@code kvpList}) with no secret in it; under systemd every line carries
  * its journald priority; {@code --log-level} sets what is written; bad values exit 2.
  */
 class LoggingIT {
@@ -32,6 +35,16 @@ class LoggingIT {
         return lines;
     }
 
+    /** The access line's key-values: {@code kvpList} is an array of one-member objects. */
+    private static Map<String, String> fields(JsonNode line) {
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode list = line.get("kvpList");
+        if (list != null) {
+            list.forEach(pair -> pair.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText())));
+        }
+        return out;
+    }
+
     @Test
     void jsonIsOneObjectALineWithFieldsAndNoSecret() throws Exception {
         try (DaemonFixture fx = DaemonFixture.withoutDaemon(dir)) {
@@ -39,6 +52,8 @@ class LoggingIT {
             try {
                 fx.adopt(child);
                 assertThat(fx.curl("https://" + CLOUDFLARE + "/logged").status()).isEqualTo(200);
+                // A client that puts the real secret into its path: the line and its fields show it redacted.
+                assertThat(fx.curl("https://" + CLOUDFLARE + "/logged/" + fx.secret("CLOUDFLARE_D1_API_TOKEN")).status()).isEqualTo(200);
             } finally {
                 child.stop();
             }
@@ -54,7 +69,13 @@ class LoggingIT {
             assertThat(lines).anySatisfy(l -> {
                 assertThat(l.get("loggerName").asText()).isEqualTo("io.credproxy.access");
                 assertThat(l.get("formattedMessage").asText()).contains("/logged", "secrets=CLOUDFLARE_D1_API_TOKEN");
+                assertThat(fields(l)).containsEntry("host", CLOUDFLARE).containsEntry("port", "443").containsEntry("path", "/logged")
+                        .containsEntry("decision", "injected").containsEntry("status", "200").containsEntry("method", "GET")
+                        .containsEntry("scheme", "https").containsEntry("secretNames", "CLOUDFLARE_D1_API_TOKEN")
+                        .containsKeys("app", "client", "durationMillis", "bytesUp", "bytesDown");
             });
+            assertThat(lines).anySatisfy(l -> assertThat(fields(l))
+                    .containsEntry("path", "/logged/[redacted:CLOUDFLARE_D1_API_TOKEN]"));
             assertThat(lines).anySatisfy(l -> assertThat(l.get("level").asText()).isEqualTo("DEBUG"));
             assertThat(child.stderr() + child.stdout()).doesNotContain(fx.secrets.values());
         }

@@ -48,6 +48,11 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     /** Sends CONNECT and reads its answer. */
     Response connect(String authority) throws IOException {
         String identity = app == null ? "" : "Proxy-Authorization: " + new ProxyIdentity(app, "").toHeaderValue() + "\r\n";
@@ -101,6 +106,16 @@ final class RawClient implements AutoCloseable {
             readLine();
         }
         return new Response(status, headers, body.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Every byte the daemon sends until it closes the connection. */
+    byte[] readAll() throws IOException {
+        return in.readAllBytes();
+    }
+
+    /** Ends what this client sends (a half-close); it can still read. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
     }
 
     /** Whether the daemon has closed the connection (reads end of stream). */

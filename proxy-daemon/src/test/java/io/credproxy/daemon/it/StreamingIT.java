@@ -48,7 +48,7 @@ class StreamingIT extends InProcessDaemonIT {
             f.setLength(SIZE);
         }
         // curl sends Expect: 100-continue for a body this large and waits for the 100.
-        Curl.Result r = fx.curl("--data-binary", "@" + file, "-H", "Content-Type: application/octet-stream",
+        Curl.Result r = fx.curl("--http1.1", "--data-binary", "@" + file, "-H", "Content-Type: application/octet-stream",
                 "--expect100-timeout", "20", "https://" + CLOUDFLARE + "/upload");
 
         assertThat(r.status()).as(r.stderr()).isEqualTo(200);

@@ -9,10 +9,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credproxy.daemon.pipeline.AuditRecorder;
+import io.credproxy.daemon.secrets.Redactor;
+import io.credproxy.daemon.secrets.Secrets;
+import io.credproxy.protocol.report.AuditEvent;
+import io.credproxy.protocol.report.Decision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +56,44 @@ class LogSetupTest {
         assertThat(json.get("timestamp").asLong()).isPositive();
         assertThat(json.get("kvpList").toString()).contains("\"app\":\"tito\"");
         assertThat(json.has("context")).isFalse();
+    }
+
+    /** The access-log event AuditRecorder makes for {@code event}, as an appender receives it. */
+    private ILoggingEvent accessEvent(AuditEvent event) {
+        ch.qos.logback.classic.Logger access = context.getLogger(AuditRecorder.ACCESS_LOGGER);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        access.addAppender(captured);
+        try {
+            new AuditRecorder(e -> { }).record(event, new Redactor(new Secrets("test", Map.of())));
+        } finally {
+            access.detachAppender(captured);
+        }
+        assertThat(captured.list).hasSize(1);
+        return captured.list.get(0);
+    }
+
+    @Test
+    void aPathWrittenToForgeFieldsStaysOneStringInJsonAndTheTextLineHasNoFieldsAppended() throws Exception {
+        // What a hostile client can put in its request line (printable ASCII survives into the path).
+        String path = "/x\\\"},{\"decision\":\"injected\"},{\"status\":\"200";
+        ILoggingEvent access = accessEvent(new AuditEvent(0, "tito", "127.0.0.1:5", "GET", "https", "api.example", 443, path,
+                Decision.DENIED, List.of(), 421, 0, 0, 3, "Host header does not match"));
+
+        JsonNode json = new ObjectMapper().readTree(encode(LogFormat.JSON, false, access));
+        List<String> keys = new ArrayList<>();
+        Map<String, String> fields = new LinkedHashMap<>();
+        json.get("kvpList").forEach(pair -> pair.fields().forEachRemaining(e -> {
+            keys.add(e.getKey());
+            fields.put(e.getKey(), e.getValue().asText());
+        }));
+        String text = encode(LogFormat.TEXT, false, access);
+
+        assertThat(keys).containsExactly("app", "client", "method", "scheme", "host", "port", "path", "decision", "status",
+                "durationMillis", "bytesUp", "bytesDown", "reason");
+        assertThat(fields).containsEntry("path", path).containsEntry("decision", "denied").containsEntry("status", "421");
+        assertThat(text).endsWith(" INFO  access - app=tito client=127.0.0.1:5 GET https://api.example:443" + path
+                + " decision=denied status=421 ms=3 up=0 down=0 reason=\"Host header does not match\"\n");
     }
 
     @Test

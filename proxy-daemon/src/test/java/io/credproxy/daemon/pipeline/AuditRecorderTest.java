@@ -4,6 +4,9 @@ import static io.credproxy.daemon.pipeline.Exchanges.CF_TOKEN;
 import static io.credproxy.daemon.pipeline.Exchanges.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.credproxy.daemon.audit.AuditLog;
 import io.credproxy.daemon.secrets.Redactor;
 import io.credproxy.daemon.secrets.Secrets;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class AuditRecorderTest {
     @Test
@@ -39,14 +43,14 @@ class AuditRecorderTest {
     }
 
     @Test
-    void aSecretInTheClientsPathIsRedactedAndControlCharactersReplaced() {
+    void aSecretInTheClientsPathIsRedactedAndControlCharactersEscaped() {
         List<AuditEvent> events = new ArrayList<>();
         Exchange ex = Exchanges.plain("other.test:80", request("GET", "/leak/" + CF_TOKEN + "\u001b[2J?q=" + CF_TOKEN));
 
         new AuditRecorder(events::add).record(ex);
 
         assertThat(events).singleElement().satisfies(e ->
-                assertThat(e.path()).isEqualTo("/leak/[redacted:CF]?[2J"));
+                assertThat(e.path()).isEqualTo("/leak/[redacted:CF]\\x1b[2J"));
     }
 
     @Test
@@ -68,6 +72,48 @@ class AuditRecorderTest {
         String text = Files.readString(file);
         assertThat(text).doesNotContain(canary).contains("[redacted:TELEGRAM_BOT_TOKEN]").contains("\"TELEGRAM_BOT_TOKEN\"");
         assertThat(Files.readAllLines(file)).hasSize(3);
+    }
+
+    @Test
+    void theAccessLogCarriesItsFieldsAsKeyValuesAndTheLineUnchanged() {
+        String canary = "canary-" + UUID.randomUUID();
+        Redactor redactor = new Redactor(new Secrets("test", Map.of("CF", canary)));
+        ListAppender<ILoggingEvent> access = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(AuditRecorder.ACCESS_LOGGER);
+        access.start();
+        logger.addAppender(access);
+        try {
+            AuditEvent raw = new AuditEvent(0, "tito", "127.0.0.1:5", "GET", "https", "api.cloudflare.com", 443,
+                    "/v4/" + canary, Decision.INJECTED, List.of("CF", "CF2"), 200, 10, 20, 7, null);
+            new AuditRecorder(e -> { }).record(raw, redactor);
+            new AuditRecorder(e -> { }).record(new AuditEvent(0, "tito", "127.0.0.1:5", "CONNECT", "tunnel", "x.test", 443,
+                    null, Decision.DENIED, List.of(), 403, 0, 0, 1, "egress refused " + canary), redactor);
+        } finally {
+            logger.detachAppender(access);
+        }
+
+        assertThat(access.list).hasSize(2);
+        ILoggingEvent injected = access.list.get(0);
+        assertThat(injected.getFormattedMessage()).isEqualTo("app=tito client=127.0.0.1:5 GET https://api.cloudflare.com:443/v4/[redacted:CF]"
+                + " decision=injected status=200 ms=7 up=10 down=20 secrets=CF,CF2");
+        assertThat(fields(injected)).containsExactly(
+                Map.entry("app", "tito"), Map.entry("client", "127.0.0.1:5"), Map.entry("method", "GET"),
+                Map.entry("scheme", "https"), Map.entry("host", "api.cloudflare.com"), Map.entry("port", "443"),
+                Map.entry("path", "/v4/[redacted:CF]"), Map.entry("decision", "injected"), Map.entry("status", "200"),
+                Map.entry("durationMillis", "7"), Map.entry("bytesUp", "10"), Map.entry("bytesDown", "20"),
+                Map.entry("secretNames", "CF,CF2"));
+        Map<String, String> denied = fields(access.list.get(1));
+        assertThat(denied).doesNotContainKey("path").doesNotContainKey("secretNames")
+                .containsEntry("reason", "egress refused [redacted:CF]");
+        assertThat(access.list).allSatisfy(e -> assertThat(e.getFormattedMessage() + fields(e)).doesNotContain(canary));
+    }
+
+    private static Map<String, String> fields(ILoggingEvent event) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (event.getKeyValuePairs() != null) {
+            event.getKeyValuePairs().forEach(kv -> out.put(kv.key, String.valueOf(kv.value)));
+        }
+        return out;
     }
 
     @Test

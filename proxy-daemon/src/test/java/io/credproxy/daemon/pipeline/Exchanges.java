@@ -11,8 +11,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Fake exchanges for stage tests: a policy with a header rule, a placeholder rule and a plaintext rule. */
+/**
+ * Fake exchanges for stage tests: a policy with a header rule, a placeholder rule (path only), plaintext
+ * rules, and a placeholder rule with {@code substitute_headers: [X-Api-Key]} ({@code opted.test}).
+ */
 final class Exchanges {
     static final String CF_TOKEN = "cf-secret-value-0123456789";
     static final String TG_TOKEN = "123456:tg-secret/value?x";
@@ -26,7 +30,9 @@ final class Exchanges {
                     new Rule("api.cloudflare.com", null, Map.of("Authorization", SecretTemplate.parse("Bearer ${CF}")), Map.of(), false),
                     new Rule("api.telegram.org", null, Map.of(), Map.of("proxy-managed", SecretTemplate.parse("${TG}")), false),
                     new Rule("plain-ok.test", 80, Map.of("X-Key", SecretTemplate.parse("${PLAIN}")), Map.of(), true),
-                    new Rule("plain-no.test", null, Map.of("X-Key", SecretTemplate.parse("${PLAIN}")), Map.of(), false)),
+                    new Rule("plain-no.test", null, Map.of("X-Key", SecretTemplate.parse("${PLAIN}")), Map.of(), false),
+                    new Rule("opted.test", null, Map.of(), Map.of("proxy-managed", SecretTemplate.parse("${TG}")), false,
+                            Set.of("X-Api-Key"), false)),
                     new Secrets("test", Map.of("CF", CF_TOKEN, "TG", TG_TOKEN, "PLAIN", PLAIN_TOKEN)));
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);

@@ -25,7 +25,35 @@ class HopByHopHeadersTest {
 
         HopByHopHeaders.strip(h);
 
-        assertThat(h.names()).containsExactlyInAnyOrder("Transfer-Encoding", "Authorization", "Host");
+        assertThat(h.names()).containsExactlyInAnyOrder("Transfer-Encoding", "Authorization", "Host", "te");
+        assertThat(h.getAll("TE")).containsExactly("trailers");
+    }
+
+    @Test
+    void teKeepsOnlyTrailersTheOneValueHttp2Allows() {
+        HttpHeaders offered = new DefaultHttpHeaders().add("TE", "gzip;q=0.5, Trailers").add("te", "deflate");
+        HttpHeaders without = new DefaultHttpHeaders().add("TE", "gzip, deflate").add("Connection", "TE");
+
+        HopByHopHeaders.strip(offered);
+        HopByHopHeaders.strip(without);
+
+        assertThat(offered.getAll("te")).containsExactly("trailers");
+        assertThat(without.contains("te")).isFalse();
+    }
+
+    @Test
+    void nettysHttp2ConversionHeadersNeverComeFromAPeer() {
+        HttpHeaders h = new DefaultHttpHeaders()
+                .add("x-http2-scheme", "http")
+                .add("X-HTTP2-Path", "/admin")
+                .add("x-http2-stream-id", "7")
+                .add("x-http2-extra", "1")
+                .add("x-http2", "kept: not Netty's prefix")
+                .add("Authorization", "Bearer x");
+
+        HopByHopHeaders.strip(h);
+
+        assertThat(h.names()).containsExactlyInAnyOrder("x-http2", "Authorization");
     }
 
     @Test

@@ -33,20 +33,48 @@ class InjectionStageTest {
     }
 
     @Test
-    void aPlaceholderIsReplacedInPathQueryAndHeaderValuesButNotInHost() {
-        HttpRequest req = request("GET", "/botproxy-managed/getMe?t=proxy-managed", "Host", "api.telegram.org",
-                "X-Token", "proxy-managed", "X-Other", "a proxy-managed b");
+    void aPlaceholderIsReplacedInThePathOnlyNeverInTheQueryOrHeaders() {
+        // The workload would choose where the token lands: ?text=proxy-managed is a chat message the API echoes back.
+        HttpRequest req = request("GET", "/botproxy-managed/sendMessage?chat_id=1&text=proxy-managed#proxy-managed",
+                "Host", "api.telegram.org", "X-Token", "proxy-managed", "Authorization", "Bearer proxy-managed",
+                "Cookie", "t=proxy-managed");
 
         Exchange ex = run(intercepted("api.telegram.org:443", null, req));
 
-        // '/' and '?' in the value are percent-encoded in the URI: a value cannot add a path segment or a query.
-        String encoded = "123456:tg-secret%2Fvalue%3Fx";
-        assertThat(req.uri()).isEqualTo("/bot" + encoded + "/getMe?t=" + encoded);
-        assertThat(req.headers().get("X-Token")).isEqualTo(TG_TOKEN);
-        assertThat(req.headers().get("X-Other")).isEqualTo("a " + TG_TOKEN + " b");
+        // '/' and '?' in the value are percent-encoded in the path: a value cannot add a path segment or a query.
+        assertThat(req.uri()).isEqualTo("/bot123456:tg-secret%2Fvalue%3Fx/sendMessage?chat_id=1&text=proxy-managed#proxy-managed");
+        assertThat(req.headers().get("X-Token")).isEqualTo("proxy-managed");
+        assertThat(req.headers().get("Authorization")).isEqualTo("Bearer proxy-managed");
+        assertThat(req.headers().get("Cookie")).isEqualTo("t=proxy-managed");
         assertThat(req.headers().get("Host")).isEqualTo("api.telegram.org");
         assertThat(ex.secretNames()).containsExactly("TG");
-        assertThat(ex.path()).isEqualTo("/botproxy-managed/getMe");
+        assertThat(ex.path()).isEqualTo("/botproxy-managed/sendMessage");
+    }
+
+    @Test
+    void aPlaceholderOnlyInTheQueryOrAHeaderAddsNothing() {
+        HttpRequest req = request("GET", "/getMe?token=proxy-managed", "Host", "api.telegram.org", "X-Token", "proxy-managed");
+
+        Exchange ex = run(intercepted("api.telegram.org:443", null, req));
+
+        assertThat(req.uri()).isEqualTo("/getMe?token=proxy-managed");
+        assertThat(req.headers().get("X-Token")).isEqualTo("proxy-managed");
+        assertThat(ex.decision()).isEqualTo(Decision.PASSTHROUGH);
+        assertThat(ex.secretNames()).isEmpty();
+    }
+
+    @Test
+    void aHeaderTheRuleOptsInIsSubstitutedInEveryCopyAndSpellingOthersAreNot() {
+        HttpRequest req = request("GET", "/v1?k=proxy-managed", "Host", "opted.test", "x-api-key", "proxy-managed",
+                "X-API-KEY", "key proxy-managed", "X-Other", "proxy-managed");
+
+        Exchange ex = run(intercepted("opted.test:443", null, req));
+
+        assertThat(req.headers().getAll("X-Api-Key")).containsExactly(TG_TOKEN, "key " + TG_TOKEN);
+        assertThat(req.headers().get("X-Other")).isEqualTo("proxy-managed");
+        assertThat(req.uri()).isEqualTo("/v1?k=proxy-managed");
+        assertThat(ex.decision()).isEqualTo(Decision.INJECTED);
+        assertThat(ex.secretNames()).containsExactly("TG");
     }
 
     @Test

@@ -24,7 +24,7 @@ class StageChainTest {
 
     @Test
     void theStandardChainInjectsAndRecordsOnCompletion() {
-        StageChain chain = StageChain.standard(new AuditRecorder(events::add));
+        StageChain chain = Chains.standard(new AuditRecorder(events::add));
         Exchange ex = intercepted("api.cloudflare.com:443", null, request("GET", "/v4/zones?page=2", "Host", "api.cloudflare.com"));
 
         assertThat(chain.onRequest(ex).proceeds()).isTrue();
@@ -99,7 +99,11 @@ class StageChainTest {
 
     @Test
     void eachHookRunsOnlyTheStagesThatImplementIt() {
-        StageChain onlyAudit = StageChain.standard(new AuditRecorder(events::add));
+        StageChain standard = Chains.standard(new AuditRecorder(events::add));
+        assertThat(standard.seesRequestContent()).isFalse();
+        assertThat(standard.seesResponseContent()).as("response redaction").isTrue();
+        assertThat(standard.judgesUpstreamAddresses()).as("egress").isTrue();
+        StageChain onlyAudit = new StageChain(List.of(new AuditStage(new AuditRecorder(events::add))));
         assertThat(onlyAudit.seesRequestContent()).isFalse();
         assertThat(onlyAudit.seesResponseContent()).isFalse();
         assertThat(onlyAudit.judgesUpstreamAddresses()).isFalse();

@@ -189,6 +189,31 @@ class PolicyReloaderTest {
     }
 
     @Test
+    void theHolderCountsRefusedReloadsUntilOneSucceeds() throws Exception {
+        java.time.Instant started = holder.loadedAt();
+        assertThat(holder.reloadFailures()).isZero();
+        assertThat(holder.lastReloadFailed()).isFalse();
+
+        Files.writeString(config, "secrets: ./env\nca_dir: ./ca\nrules: [unclosed\n");
+        assertThat(reloader.reload()).isFalse();
+        replaceSecrets("API_TOKEN " + canary() + "\n");
+        assertThat(reloader.reload()).isFalse();
+
+        assertThat(holder.reloadFailures()).isEqualTo(2);
+        assertThat(holder.lastReloadFailed()).isTrue();
+        assertThat(holder.loadedAt()).as("a refused reload loads nothing").isEqualTo(started);
+
+        Files.writeString(config, "secrets: ./env\nca_dir: ./ca\n" + RULE);
+        replaceSecrets("API_TOKEN=" + canary() + "\n");
+        Thread.sleep(2); // loadedAt has millisecond steps on some clocks
+        assertThat(reloader.reload()).isTrue();
+
+        assertThat(holder.reloadFailures()).as("a count of refusals, never reset").isEqualTo(2);
+        assertThat(holder.lastReloadFailed()).isFalse();
+        assertThat(holder.loadedAt()).isAfter(started);
+    }
+
+    @Test
     void aBrokenConfigIsReportedOnceWhileUnrelatedFilesChange() throws Exception {
         reloader.start();
         Files.writeString(config, "secrets: ./env\nca_dir: ./ca\nrules: [unclosed\n");

@@ -119,11 +119,37 @@ class ReportAggregatorTest {
 
         Report report = small.snapshot();
 
-        assertThat(report.apps()).hasSize(4);
+        assertThat(report.apps()).filteredOn(a -> a.requests() > 0).hasSize(4);
         assertThat(report.requests()).isEqualTo(1000);
         assertThat(report.apps().get(0).app()).isEqualTo(Report.OTHER);
         assertThat(report.apps().get(0).requests()).isEqualTo(997);
+        // The events of names past the limit stay out of the named slots: one small pool, then one entry.
+        assertThat(report.apps()).filteredOn(a -> a.requests() == 0).extracting(AppReport::app)
+                .containsExactlyInAnyOrder("app-3", ReportAggregator.EVENTS_ONLY);
         assertThat(report.timeline().buckets()).allSatisfy(b -> assertThat(b.requestsByApp()).hasSizeLessThanOrEqualTo(4));
+    }
+
+    @Test
+    void namesSeenOnlyInEventsNeverTakeTheSlotsOfAppsWithTraffic() {
+        ReportAggregator small = new ReportAggregator(new ReportLimits(5, 10, 10, 10, 10, 10), CLOCK, Report.SOURCE_DAEMON);
+        small.recordAgentEvent(AgentEvent.instrumented(1, "real", "okhttp")); // the real agent reports before its first request
+        for (int i = 0; i < 1000; i++) {
+            small.recordAgentEvent(AgentEvent.instrumented(i, "invented-" + i, "okhttp"));
+        }
+        small.record(injected(2, "real", "h", "T"));
+        for (int i = 0; i < 4; i++) {
+            small.record(injected(3, "busy-" + i, "h", "T"));
+        }
+
+        Report report = small.snapshot();
+
+        assertThat(report.apps()).filteredOn(a -> a.requests() > 0).extracting(AppReport::app)
+                .containsExactlyInAnyOrder("real", "busy-0", "busy-1", "busy-2", "busy-3");
+        AppReport real = report.apps().stream().filter(a -> a.app().equals("real")).findFirst().orElseThrow();
+        assertThat(real.instrumentedClients()).as("what its events gathered came along").containsExactly("okhttp");
+        // Five with traffic and the one shared entry: "real" had the events-only pool's only slot, then moved out of it.
+        assertThat(report.apps()).extracting(AppReport::app).doesNotContain(Report.OTHER).contains(ReportAggregator.EVENTS_ONLY)
+                .hasSize(6);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.credproxy.daemon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.credproxy.daemon.metrics.ProxyMetrics;
@@ -14,15 +15,59 @@ import io.credproxy.protocol.config.HostPort;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Hook 1 on a real loopback socket: the stage sees the peer first and may close the connection unanswered. */
 class ConnectionHookTest {
+    @Test
+    void aHookCanHoldBackTheFirstReadUntilItKnowsWhatItNeeds() throws Exception {
+        CompletableFuture<Void> identified = new CompletableFuture<>();
+        ConnectionHook slow = connection -> {
+            connection.readAfter(identified);
+            return true;
+        };
+        ProxyContext proxy = new ProxyContext(new PolicyHolder(Policy.resolve(List.of(), new Secrets("test", Map.of()))), null,
+                new FakeUpstreams(), new StageChain(List.of(slow)), 1000, 1000, new ProxyMetrics());
+        try (Transport transport = new Transport(1);
+                ProxyServer server = ProxyServer.start(transport, new HostPort("127.0.0.1", 0), proxy);
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            client.getOutputStream().write("GET /not-a-proxy-request HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.setSoTimeout(300);
+            InputStream in = client.getInputStream();
+            assertThatThrownBy(in::read).as("nothing is read, so nothing answered, before the hook knows")
+                    .isInstanceOf(SocketTimeoutException.class);
+
+            identified.complete(null);
+            client.setSoTimeout(5_000);
+            byte[] head = in.readNBytes(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void aHookWhoseReadinessFailsClosesTheConnection() throws Exception {
+        ConnectionHook failing = connection -> {
+            connection.readAfter(CompletableFuture.failedFuture(new IllegalStateException("lookup broke")));
+            return true;
+        };
+        ProxyContext proxy = new ProxyContext(new PolicyHolder(Policy.resolve(List.of(), new Secrets("test", Map.of()))), null,
+                new FakeUpstreams(), new StageChain(List.of(failing)), 1000, 1000, new ProxyMetrics());
+        try (Transport transport = new Transport(1);
+                ProxyServer server = ProxyServer.start(transport, new HostPort("127.0.0.1", 0), proxy);
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
     @Test
     void aConnectionHookSeesThePeerAndClosesTheConnectionsItRefuses() throws Exception {
         List<Connection> opened = new CopyOnWriteArrayList<>();

@@ -14,7 +14,7 @@ import io.credproxy.daemon.pipeline.PolicyStage;
 import io.credproxy.daemon.pipeline.RequestContentHook;
 import io.credproxy.daemon.pipeline.ResponseContentHook;
 import io.credproxy.daemon.pipeline.ResponseHeadHook;
-import io.credproxy.daemon.pipeline.ResponseHeaderRedactionStage;
+import io.credproxy.daemon.pipeline.ResponseRedactionStage;
 import io.credproxy.daemon.pipeline.Stage;
 import io.credproxy.daemon.pipeline.StageChain;
 import io.credproxy.daemon.pipeline.StageResult;
@@ -74,12 +74,12 @@ class StageHooksTest {
     /** A client connection whose chain is the standard one with {@code extra} stages in front. */
     private EmbeddedChannel client(Stage... extra) {
         List<Stage> stages = new ArrayList<>(List.of(extra));
-        stages.addAll(List.of(new PolicyStage(), new InjectionStage(), new ResponseHeaderRedactionStage(),
+        stages.addAll(List.of(new PolicyStage(), new InjectionStage(), new ResponseRedactionStage(),
                 new AuditStage(new AuditRecorder(events::add))));
         ProxyContext proxy = new ProxyContext(new PolicyHolder(policy), null, upstreams, new StageChain(stages), 1000, 1000, metrics);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server())
-                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9")));
+                .addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, ClientConnection.plain("127.0.0.1:9"), null));
         return ch;
     }
 

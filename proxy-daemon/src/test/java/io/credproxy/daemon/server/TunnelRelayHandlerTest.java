@@ -6,7 +6,7 @@ import io.credproxy.daemon.metrics.ProxyMetrics;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.Connection;
 import io.credproxy.daemon.pipeline.Exchange;
-import io.credproxy.daemon.pipeline.StageChain;
+import io.credproxy.daemon.pipeline.Chains;
 import io.credproxy.daemon.pipeline.Target;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.secrets.Secrets;
@@ -30,7 +30,7 @@ class TunnelRelayHandlerTest {
         Target target = new Target(new Connection(null, "127.0.0.1:1"), "app", new HostPort("passthrough.test", 443),
                 Target.Kind.CONNECT, "CONNECT", Policy.resolve(List.of(), new Secrets("test", Map.of())));
         TunnelAccounting accounting = new TunnelAccounting(Exchange.connect(target, Exchange.Scheme.TUNNEL),
-                StageChain.standard(new AuditRecorder(events::add)), stats);
+                Chains.standard(new AuditRecorder(events::add)), stats);
         EmbeddedChannel client = new EmbeddedChannel();
         EmbeddedChannel upstream = new EmbeddedChannel();
         client.pipeline().addLast(new TunnelRelayHandler(upstream, accounting, true));

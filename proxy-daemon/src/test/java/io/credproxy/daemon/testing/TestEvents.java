@@ -18,8 +18,13 @@ public final class TestEvents {
 
     /** A request with the given decision and status. */
     public static AuditEvent request(long time, String app, String host, int port, Decision decision, int status) {
+        return request(time, app, host, port, decision, status, 3);
+    }
+
+    /** A request with the given decision, status and duration. */
+    public static AuditEvent request(long time, String app, String host, int port, Decision decision, int status, long millis) {
         return new AuditEvent(time, app, "127.0.0.1:50000", "GET", "https", host, port, "/",
-                decision, List.of(), status, 1, 2, 3, decision == Decision.DENIED ? "policy" : null);
+                decision, List.of(), status, 1, 2, millis, decision == Decision.DENIED ? "policy" : null);
     }
 
     /** A byte tunnel to a host without a rule. */

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.testing.ShortLivedCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +62,21 @@ class CertificateAuthorityTest {
         assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(a)).hasMessageContaining("does not belong to");
         Files.delete(b.resolve("ca.pem"));
         assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(b)).hasMessageContaining("holds only one of");
+    }
+
+    @Test
+    void refusesACaOutsideItsValidityNamingTheDateAndWhatToDo() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Path expired = dir.resolve("expired");
+        Path future = dir.resolve("future");
+        ShortLivedCa.write(expired, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)));
+        ShortLivedCa.write(future, now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2)));
+
+        assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(expired)).isInstanceOf(ConfigException.class)
+                .hasMessage("CA certificate " + expired.resolve("ca.pem") + " expired on " + now.minus(Duration.ofDays(1))
+                        + "; move ca.pem and ca-key.pem away to create a new CA (clients must then trust the new one)");
+        assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(future)).isInstanceOf(ConfigException.class)
+                .hasMessage("CA certificate " + future.resolve("ca.pem") + " is not valid before " + now.plus(Duration.ofDays(1))
+                        + "; check the system clock");
     }
 }

@@ -24,6 +24,10 @@ import java.util.Objects;
  *     for {@link AgentEventKind#INSTRUMENTATION_FAILED}, the method the agent could not hook
  *     ({@code jdk.internal.net.http.HttpRequestImpl.<init>(.. java.net.ProxySelector ..)});
  *     {@code null} when unknown or for {@link AgentEventKind#INSTRUMENTED}
+ * @param claimedApp set by the daemon, never by the agent: the name the agent claimed when the
+ *     daemon attributed the event to another app ({@code app}) by the kernel's word; else {@code null}
+ * @param uid set by the daemon: the Unix user that owned the posting connection; {@code null} when
+ *     not looked up or unknown
  */
 public record AgentEvent(
         AgentEventKind kind,
@@ -32,7 +36,9 @@ public record AgentEvent(
         String client,
         String host,
         int port,
-        String frame) {
+        String frame,
+        String claimedApp,
+        Long uid) {
 
     /** The longest client or frame text kept; longer values are cut. */
     public static final int MAX_TEXT = 200;
@@ -43,6 +49,7 @@ public record AgentEvent(
         app = ProxyIdentity.sanitizeApp(app);
         client = printable(client, MAX_TEXT);
         frame = printable(frame, MAX_TEXT);
+        claimedApp = claimedApp == null ? null : ProxyIdentity.sanitizeApp(claimedApp);
         host = host == null || host.isBlank() ? null : printable(HostPort.normalizeHost(host), MAX_HOST);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range 0-65535: " + port);
@@ -50,6 +57,11 @@ public record AgentEvent(
         if (kind.isSocket() && host == null) {
             throw new IllegalArgumentException(kind.wireName() + " event without a host");
         }
+    }
+
+    /** An event as the agent sends it, without the daemon's attribution. */
+    public AgentEvent(AgentEventKind kind, long timeMillis, String app, String client, String host, int port, String frame) {
+        this(kind, timeMillis, app, client, host, port, frame, null, null);
     }
 
     /** An {@code instrumented} event for one client. */

@@ -8,8 +8,11 @@ import java.util.Optional;
  * Which app a proxied request or tunnel comes from, as the agent tells the daemon.
  *
  * <p>Carried as {@code Proxy-Authorization: Basic base64(app:token)} on every proxied request and
- * CONNECT. The token is optional (empty when unset); the app name is for reports, not for access
- * control: any process that can reach the proxy can claim any name.
+ * CONNECT. The token is optional (empty when unset, the form older agents send: {@code app:}). On its
+ * own the app name proves nothing: any process that can reach the proxy can claim any name. A daemon
+ * with an {@code apps:} section decides who a client is from the kernel's word on who owns its socket;
+ * the claimed name then only picks among the apps of that user, and an app configured with a
+ * {@code token_file} must also send its token here.
  */
 public record ProxyIdentity(String app, String token) {
     public static final String HEADER = "Proxy-Authorization";

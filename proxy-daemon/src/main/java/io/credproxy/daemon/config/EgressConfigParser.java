@@ -1,7 +1,9 @@
-package io.credproxy.daemon.egress;
+package io.credproxy.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.egress.Cidr;
+import io.credproxy.daemon.egress.EgressConfig;
+import io.credproxy.daemon.egress.HostPattern;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

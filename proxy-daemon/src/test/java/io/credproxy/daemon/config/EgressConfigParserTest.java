@@ -1,4 +1,4 @@
-package io.credproxy.daemon.egress;
+package io.credproxy.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.credproxy.daemon.config.ConfigException;
+import io.credproxy.daemon.egress.Cidr;
+import io.credproxy.daemon.egress.EgressConfig;
+import io.credproxy.daemon.egress.HostPattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
