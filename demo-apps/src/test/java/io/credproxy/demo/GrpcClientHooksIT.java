@@ -7,6 +7,7 @@ import io.credproxy.daemon.DaemonOptions;
 import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.demo.ChildJvm.Libraries;
+import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.testing.Canaries;
@@ -33,8 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * default proxy detection and with an app detector that answers "no proxy", under
  * {@code sockets=tunnel} and {@code sockets=block}, both calls reach the TLS gRPC server through the
  * daemon as a CONNECT proxy (h2 inside), with the rule's key only the daemon holds and the app named
- * by the CONNECT's identity. Under {@code block} a direct connection would be refused, and the
- * shaded epoll transport's forced connect is not a CONNECT: the audit naming the app shows the hook.
+ * by the CONNECT's identity. Under {@code block} a direct connection would be refused; the app's report
+ * shows no forced connect (to a transparent listener), i.e. that the calls went as to a proxy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcClientHooksIT {
@@ -112,5 +113,8 @@ class GrpcClientHooksIT {
                 .filteredOn(e -> e.host().equals(HOST) && e.decision() == Decision.INJECTED && app.equals(e.app()))
                 .hasSizeGreaterThanOrEqualTo(2);
         assertThat(Canaries.findLeaks(secrets, List.of(), Map.of("child output", result.output()))).isEmpty();
+        // As a proxy, not as a forced connect to a transparent listener (which gRPC's event loop would have run).
+        AppReport report = new LiveReport(daemon.adminAddress()).app(app, r -> r.instrumentedClients().contains("grpc-netty-shaded"));
+        assertThat(report.bypasses()).as(result.output()).isEmpty();
     }
 }

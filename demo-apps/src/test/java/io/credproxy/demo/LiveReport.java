@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.Report;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +26,15 @@ final class LiveReport {
     private static final ObjectMapper JSON = AuditJson.newMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final DemoWorld world;
+    private final InetSocketAddress admin;
 
     LiveReport(DemoWorld world) {
-        this.world = world;
+        this(world.admin());
+    }
+
+    /** For the daemon whose admin port is {@code admin}. */
+    LiveReport(InetSocketAddress admin) {
+        this.admin = admin;
     }
 
     /** The app's entry once it lists an instrumented client. */
@@ -44,7 +50,7 @@ final class LiveReport {
             await("the report for app " + app).atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(100)).until(() -> {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + world.admin().getPort() + "/report")).GET().build(),
+                                URI.create("http://127.0.0.1:" + admin.getPort() + "/report")).GET().build(),
                                 HttpResponse.BodyHandlers.ofString());
                         assertThat(response.statusCode()).isEqualTo(200);
                         last.set(response.body());
