@@ -3,9 +3,13 @@ package io.credproxy.agent;
 import io.credproxy.agent.bootstrap.AgentContext;
 import io.credproxy.agent.bootstrap.AgentEvents;
 import io.credproxy.agent.instrumentation.ClientInstrumentation;
+import io.credproxy.agent.instrumentation.ahc.AsyncHttpClientInstrumentation;
+import io.credproxy.agent.instrumentation.apache4.Apache4Instrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheAsyncInstrumentation;
 import io.credproxy.agent.instrumentation.apache5.ApacheClassicInstrumentation;
+import io.credproxy.agent.instrumentation.grpc.GrpcNettyInstrumentation;
 import io.credproxy.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import io.credproxy.agent.instrumentation.jetty.JettyInstrumentation;
 import io.credproxy.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.credproxy.agent.instrumentation.proxyselector.ProxySelectorInstrumentation;
 import io.credproxy.agent.instrumentation.nativelib.NativeLibraryInstrumentation;
@@ -13,11 +17,13 @@ import io.credproxy.agent.instrumentation.netty.NettyEpollInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyIoUringInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyKqueueInstrumentation;
 import io.credproxy.agent.instrumentation.netty.NettyNativeInstrumentation;
+import io.credproxy.agent.instrumentation.reactor.ReactorNettyInstrumentation;
 import io.credproxy.agent.instrumentation.socket.AsyncSocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketChannelInstrumentation;
 import io.credproxy.agent.instrumentation.socket.SocketInstrumentation;
 import io.credproxy.agent.instrumentation.tls.TrustInstrumentation;
 import io.credproxy.agent.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import io.credproxy.agent.instrumentation.vertx.VertxInstrumentation;
 import io.credproxy.agent.weave.HookTransformer;
 import io.credproxy.agent.weave.MethodHook;
 import java.lang.instrument.Instrumentation;
@@ -65,7 +71,15 @@ public final class Installer {
                 new JdkHttpClientInstrumentation(),
                 new OkHttpInstrumentation(),
                 new ApacheClassicInstrumentation(),
-                new ApacheAsyncInstrumentation());
+                new ApacheAsyncInstrumentation(),
+                Apache4Instrumentation.current(),
+                Apache4Instrumentation.legacy(),
+                new JettyInstrumentation(),
+                GrpcNettyInstrumentation.unshaded(),
+                GrpcNettyInstrumentation.shaded(),
+                new ReactorNettyInstrumentation(),
+                new VertxInstrumentation(),
+                new AsyncHttpClientInstrumentation());
     }
 
     /**

@@ -1,28 +1,18 @@
 package io.credproxy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.credproxy.daemon.audit.AuditJson;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.BypassReport;
 import io.credproxy.protocol.report.InstrumentationFailure;
-import io.credproxy.protocol.report.Report;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import javax.tools.ToolProvider;
-import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,8 +24,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * agent's shutdown hook, so they are there once the child JVM has exited.
  */
 class AgentEventsIT extends DemoWorldIT {
-    private static final ObjectMapper JSON = AuditJson.newMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private LiveReport liveReport;
+
+    @BeforeAll
+    void liveReport() {
+        liveReport = new LiveReport(world);
+    }
 
     @ParameterizedTest
     @EnumSource(Jdk.class)
@@ -164,28 +158,10 @@ class AgentEventsIT extends DemoWorldIT {
     }
 
     private AppReport appReport(String app) {
-        return appReport(app, r -> !r.instrumentedClients().isEmpty());
+        return liveReport.app(app);
     }
 
-    /** The app's entry in the daemon's live report once it satisfies {@code ready}; fails if it never does. */
     private AppReport appReport(String app, Predicate<AppReport> ready) {
-        AtomicReference<AppReport> found = new AtomicReference<>();
-        AtomicReference<String> last = new AtomicReference<>();
-        try {
-            await("the report for app " + app).atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + world.admin().getPort() + "/report")).GET().build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        assertThat(response.statusCode()).isEqualTo(200);
-                        last.set(response.body());
-                        List<AppReport> apps = JSON.readValue(response.body(), Report.class).apps();
-                        apps.stream().filter(a -> a.app().equals(app) && ready.test(a)).findFirst().ifPresent(found::set);
-                        return found.get() != null;
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no report for app " + app + " in " + last.get(), e);
-        }
-        return found.get();
+        return liveReport.app(app, ready);
     }
 }

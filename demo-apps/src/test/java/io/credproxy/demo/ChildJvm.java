@@ -65,7 +65,9 @@ final class ChildJvm {
         /** Netty with its epoll and io_uring transports, Reactor Netty, Vert.x and AsyncHttpClient, and nothing else. */
         NETTY,
         /** The same without io_uring, which Reactor Netty would prefer to epoll. */
-        NETTY_EPOLL
+        NETTY_EPOLL,
+        /** Apache HttpClient 4, Jetty 12 and the AWS SDK v2 with its Apache, Netty (NIO) and URL-connection clients. */
+        JVM_CLIENTS
     }
 
     record Result(int exitCode, String stdout, String stderr) {
@@ -173,6 +175,8 @@ final class ChildJvm {
                     entries.add(jar);
                 }
             }
+        } else if (libraries == Libraries.JVM_CLIENTS) {
+            entries.addAll(List.of(Files.readString(APP_CLASSPATH.resolve("jvm-clients.txt")).trim().split(File.pathSeparator)));
         } else if (libraries == Libraries.OKHTTP5) {
             for (String jar : clients) {
                 String name = Path.of(jar).getFileName().toString();

@@ -62,7 +62,7 @@ class DemoIT {
     @Test
     void exitsZeroSayingEveryAppsCredentialReachedItsUpstream() {
         assertThat(exitCode).as(output).isZero();
-        assertThat(output).contains("Result: OK. Every app's credential reached its upstream (8 of 8 apps), no app ever held a secret");
+        assertThat(output).contains("Result: OK. Every app's credential reached its upstream (9 of 9 apps), no app ever held a secret");
         for (DemoScenario scenario : DemoScenario.all()) {
             // Summary columns are at least two spaces apart: app, destination, credential, held, blocked or refused.
             String[] row = output.lines().filter(l -> l.startsWith("  " + scenario.app() + " ")).findFirst().orElseThrow()

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.demo.ChildJvm.Libraries;
+import io.credproxy.protocol.report.AppReport;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.testing.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * test can fail), and never with the credential.
  */
 class NettyClientsIT extends DemoWorldIT {
+    private LiveReport liveReport;
+
+    @BeforeAll
+    void liveReport() {
+        liveReport = new LiveReport(world);
+    }
 
     /**
      * A set of families run in one JVM, the libraries and JVM options it needs, and the channel type
@@ -80,6 +88,15 @@ class NettyClientsIT extends DemoWorldIT {
             List<AuditEvent> audit = world.auditFor(app);
             assertThat(audit).as("the daemon's audit names the app").isNotEmpty();
             assertThat(result.output()).doesNotContain(world.secret());
+            // Reactor Netty, Vert.x and AsyncHttpClient go to the daemon as to their proxy (client-level hooks):
+            // none of their connects is a forced one, which their event loops would have run.
+            AppReport report = liveReport.app(app, r -> r.instrumentedClients().contains("reactor-netty"));
+            assertThat(report.bypasses()).as(what).noneSatisfy(b -> assertThat(b.frame()).startsWith("thread reactor-"))
+                    .noneSatisfy(b -> assertThat(b.frame()).startsWith("thread vert.x-"))
+                    .noneSatisfy(b -> assertThat(b.frame()).startsWith("thread AsyncHttpClient-"));
+            if (set.families().contains("vertx")) {
+                assertThat(report.instrumentedClients()).contains("vertx-http-client", "async-http-client");
+            }
         }
     }
 

@@ -15,7 +15,7 @@ public final class ApplicationFrame {
     private static final String[] LIBRARY_PREFIXES = {
         "java.", "javax.", "jdk.", "sun.", "com.sun.", "io.credproxy.agent.", "okhttp3.", "okio.", "kotlin.",
         "org.apache.hc.", "io.netty.", "reactor.", "io.vertx.", "org.asynchttpclient.", "io.grpc.",
-        "software.amazon.awssdk.",
+        "software.amazon.awssdk.", "org.apache.http.", "org.eclipse.jetty.",
     };
 
     private static final StackWalker WALKER = StackWalker.getInstance();
