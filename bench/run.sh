@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: the same HTTPS load direct, through credproxy and through mitmdump (running the seed's
-# addon), interleaved in one run. Starts everything on 127.0.0.1, stops it by PID, writes a
+# Benchmark: the same HTTPS load direct, through credproxy, through squid (ssl-bump, injecting the
+# header as a sysadmin would configure it) and through mitmdump (running the seed's addon),
+# interleaved in one run. Starts everything on 127.0.0.1, stops it by PID, writes a
 # Markdown table to bench/results/. See docs/BENCHMARKS.md.
 #
 #   bench/run.sh                 full run (about 12 minutes on 2 cores)
@@ -13,7 +14,7 @@
 #                                measured beside credproxy (identification off)
 #
 # Options: --seconds N, --rounds N (full run), --only id,id (scenario ids),
-#   --targets direct,credproxy,mitmdump (also: credproxy-identity),
+#   --targets direct,credproxy,squid,mitmdump (also: credproxy-identity),
 #   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory), --no-hostile,
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
 #   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
@@ -28,7 +29,7 @@ profile=full
 seconds=10
 rounds=3
 only=""
-targets="direct,credproxy,mitmdump"
+targets="direct,credproxy,squid,mitmdump"
 identity=0
 jfr=0
 build=1
@@ -71,8 +72,25 @@ if [ "$hostile" = 1 ]; then
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 
+# squid is installed when missing (Debian squid-openssl: ssl-bump needs its OpenSSL build), as
+# root, without letting the package start its system service (policy-rc.d says no for the install).
+if want squid && ! command -v squid >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "bench: installing squid-openssl"
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null; } ||
+    echo "bench: cannot install squid-openssl" >&2
+  [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+
 # Missing tools: a smoke run (CI) skips cleanly, a full run cannot measure anything.
 missing=()
+if want squid; then
+  command -v squid >/dev/null || missing+=("squid (Debian package squid-openssl)")
+fi
 command -v nginx >/dev/null || missing+=("nginx (Debian package nginx-light or nginx)")
 command -v mitmdump >/dev/null || missing+=("mitmdump (Debian package mitmproxy)")
 command -v openssl >/dev/null || missing+=("openssl")
@@ -121,10 +139,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Nine free loopback ports.
-read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc < <(python3 -c '
+# Ten free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc port_squid < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(9)]
+socks = [socket.socket() for _ in range(10)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 
@@ -308,6 +326,62 @@ EOF
   pids+=("$credproxy_id_pid")
   wait_port credproxy-identity "$credproxy_id_pid" "$port_id"
   target_args+=(--target "name=credproxy-identity,proxy=127.0.0.1:$port_id,pid=$credproxy_id_pid,ca=$work/credproxy-identity-ca/ca.pem")
+fi
+
+if want squid; then
+  # squid with ssl-bump, as a sysadmin would set it up to inject a header: a throw-away CA made for
+  # this run, the certificate helper's cache in the run's directory, the placeholder Authorization
+  # removed and the real one added for the upstream's domain, its access log on (as credproxy's
+  # audit log is), one worker (-N: no daemon, no SMP kids), loopback only. Started as root, squid
+  # drops to its cache_effective_user (proxy): the directories it writes belong to that user.
+  mkdir -p "$work/squid/log"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=squid bench CA" -keyout "$work/squid/ca.key" -out "$work/squid/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  chmod 600 "$work/squid/ca.key"
+  squid_user=""
+  if [ "$(id -u)" = 0 ] && id proxy >/dev/null 2>&1; then squid_user=proxy; fi
+  # A hosts file of its own: "localhost" is 127.0.0.1 only (nginx listens on IPv4); no DNS server but loopback.
+  printf '127.0.0.1 localhost\n' > "$work/squid/hosts"
+  /usr/lib/squid/security_file_certgen -c -s "$work/squid/ssl_db" -M 16MB >/dev/null
+  if [ -n "$squid_user" ]; then chown -R "$squid_user" "$work/squid/ssl_db" "$work/squid/log"; fi
+  (umask 077; : > "$work/squid/squid.conf")
+  cat > "$work/squid/squid.conf" <<EOF
+http_port 127.0.0.1:$port_squid ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$work/squid/ca.pem tls-key=$work/squid/ca.key
+sslcrtd_program /usr/lib/squid/security_file_certgen -s $work/squid/ssl_db -M 16MB
+sslcrtd_children 4 startup=1 idle=1
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+tls_outgoing_options cafile=$work/upstream-ca.pem
+acl bench_api dstdomain localhost
+request_header_access Authorization deny bench_api
+request_header_add Authorization "Bearer $secret" bench_api
+acl loopback src 127.0.0.0/8
+http_access allow loopback
+http_access deny all
+workers 1
+cache deny all
+cache_mem 0 MB
+access_log stdio:$work/squid/log/access.log
+cache_log $work/squid/log/cache.log
+cache_store_log none
+pid_filename $work/squid/log/squid.pid
+coredump_dir $work/squid/log
+hosts_file $work/squid/hosts
+dns_nameservers 127.0.0.1
+pinger_enable off
+netdb_filename none
+visible_hostname credproxy-bench
+shutdown_lifetime 1 second
+max_filedescriptors 65536
+${squid_user:+cache_effective_user $squid_user}
+EOF
+  squid -N -f "$work/squid/squid.conf" > "$work/squid.log" 2>&1 &
+  squid_pid=$!
+  pids+=("$squid_pid")
+  wait_port squid "$squid_pid" "$port_squid"
+  target_args+=(--target "name=squid,proxy=127.0.0.1:$port_squid,pid=$squid_pid,ca=$work/squid/ca.pem,http2=false")
 fi
 
 if want mitmdump; then
