@@ -42,9 +42,16 @@ public final class ProxyMeter {
         sampler.start();
     }
 
-    /** Starts measuring; {@code stats} may be null (nothing to watch). */
+    /**
+     * Starts measuring; {@code stats} may be null (nothing to watch). A proxy process that has gone
+     * is not watched either: its segment's requests fail and say so, the run goes on to its report.
+     */
     public static ProxyMeter start(ProcessStats stats) {
-        return new ProxyMeter(stats);
+        try {
+            return new ProxyMeter(stats);
+        } catch (IllegalStateException gone) {
+            return new ProxyMeter(null);
+        }
     }
 
     private void sample() {
@@ -72,9 +79,13 @@ public final class ProxyMeter {
         }
         running.set(false);
         sampler.interrupt();
-        double cpu = stats.cpuSeconds() - cpuAtStart;
-        long rssNow = stats.rssKib();
-        return new Usage(cpu, stats.peakRssKib(), median(rssSamples, rssNow), Math.max(peakFds, stats.openFds()));
+        try {
+            double cpu = stats.cpuSeconds() - cpuAtStart;
+            long rssNow = stats.rssKib();
+            return new Usage(cpu, stats.peakRssKib(), median(rssSamples, rssNow), Math.max(peakFds, stats.openFds()));
+        } catch (IllegalStateException gone) {
+            return Usage.NONE; // the process died during the segment
+        }
     }
 
     /** The median of the samples; {@code fallback} when the interval was too short for any. */
