@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: the same HTTPS load direct, through credproxy and through mitmdump (running the seed's
-# addon), interleaved in one run. Starts everything on 127.0.0.1, stops it by PID, writes a
+# Benchmark: the same HTTPS load direct, through credproxy, through squid (ssl-bump, injecting the
+# header as a sysadmin would configure it) and through mitmdump (running the seed's addon),
+# interleaved in one run. Starts everything on 127.0.0.1, stops it by PID, writes a
 # Markdown table to bench/results/. See docs/BENCHMARKS.md.
 #
 #   bench/run.sh                 full run (about 12 minutes on 2 cores)
@@ -8,18 +9,24 @@
 #   bench/run.sh --only hostile  only the hostile-load scenario: normal traffic through credproxy, quiet and
 #                                beside 10,000 idle connections and 5,000 slow heads (1,000 and 500 with --smoke)
 #
+#   bench/run.sh --baseline-jar F  adds credproxy-baseline: a second daemon from jar F (an older build),
+#                                same config and JVM options, measured interleaved beside credproxy
+#                                (before/after comparisons that load on a shared machine hits alike)
+#
 #   bench/run.sh --identity      adds credproxy-identity: a second daemon that identifies every client by the
 #                                kernel's socket owner (apps: naming this user, unknown: deny, the rule scoped to it),
 #                                measured beside credproxy (identification off)
 #
 # Options: --seconds N, --rounds N (full run), --only id,id (scenario ids),
-#   --targets direct,credproxy,mitmdump (also: credproxy-identity),
+#   --targets direct,credproxy,squid,mitmdump (also: credproxy-identity),
 #   --jfr (record a JFR profile of credproxy), --no-build, --keep (keep the work directory), --no-hostile,
 #   --serve (start everything, print the addresses and wait: for profiling by hand),
 #   --results DIR (where the report goes; default bench/results), --prime SECONDS (unmeasured
 #   warm-up per target before the first scenario; default 10, 0 for --smoke).
-# Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: -Xmx128m), CREDPROXY_JAR,
-#   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q).
+# Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: the JVM options of
+#   packaging/systemd/credproxy.service's ExecStart=, whose Environment= lines apply too), CREDPROXY_JAR,
+#   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q),
+#   CREDPROXY_BASELINE_JAVA_OPTS (default: the same as credproxy's) for --baseline-jar.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,8 +35,9 @@ profile=full
 seconds=10
 rounds=3
 only=""
-targets="direct,credproxy,mitmdump"
+targets="direct,credproxy,squid,mitmdump"
 identity=0
+baseline_jar=""
 jfr=0
 build=1
 keep=0
@@ -45,6 +53,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift ;;
     --targets) targets="$2"; shift ;;
     --identity) identity=1 ;;
+    --baseline-jar) baseline_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --jfr) jfr=1 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
@@ -58,6 +67,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$identity" = 1 ] && targets="$targets,credproxy-identity"
+[ -n "$baseline_jar" ] && targets="$targets,credproxy-baseline"
 want() { [[ ",$targets," == *",$1,"* ]]; }
 # The hostile-load scenario runs after the comparison, against credproxy; "--only hostile" runs it alone.
 if [ -n "$only" ] && [[ ",$only," != *",hostile,"* ]]; then hostile=0; fi
@@ -71,10 +81,29 @@ if [ "$hostile" = 1 ]; then
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 
+# squid is installed when missing (Debian squid-openssl: ssl-bump needs its OpenSSL build), as
+# root, without letting the package start its system service (policy-rc.d says no for the install).
+if want squid && ! command -v squid >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "bench: installing squid-openssl"
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null; } ||
+    echo "bench: cannot install squid-openssl" >&2
+  [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+
 # Missing tools: a smoke run (CI) skips cleanly, a full run cannot measure anything.
 missing=()
+if want squid; then
+  command -v squid >/dev/null || missing+=("squid (Debian package squid-openssl)")
+fi
 command -v nginx >/dev/null || missing+=("nginx (Debian package nginx-light or nginx)")
-command -v mitmdump >/dev/null || missing+=("mitmdump (Debian package mitmproxy)")
+if want mitmdump; then
+  command -v mitmdump >/dev/null || missing+=("mitmdump (Debian package mitmproxy)")
+fi
 command -v openssl >/dev/null || missing+=("openssl")
 command -v python3 >/dev/null || missing+=("python3")
 if [ ${#missing[@]} -gt 0 ]; then
@@ -83,7 +112,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 credproxy_java="${CREDPROXY_JAVA:-java}"
-credproxy_opts="${CREDPROXY_JAVA_OPTS:--Xmx128m}"
+# credproxy runs with the JVM options and environment of the shipped unit, read from it so that
+# they cannot drift apart: what is measured is what is installed.
+unit="$root/packaging/systemd/credproxy.service"
+unit_opts="$(sed -n 's|^ExecStart=/usr/bin/java \(.*\) -jar .*|\1|p' "$unit")"
+[ -n "$unit_opts" ] || { echo "bench: cannot read the JVM options from $unit's ExecStart=" >&2; exit 2; }
+read -r -a unit_env <<< "$(sed -n 's|^Environment=||p' "$unit" | tr '\n' ' ')"
+credproxy_opts="${CREDPROXY_JAVA_OPTS:-$unit_opts}"
 if [ -n "${LOADGEN_JAVA:-}" ]; then
   loadgen_java="$LOADGEN_JAVA"
 elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
@@ -121,10 +156,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Nine free loopback ports.
-read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc < <(python3 -c '
+# Twelve free loopback ports.
+read -r port_nginx port_helper port_credproxy port_admin port_mitm port_id port_id_admin port_nginx_h2 port_grpc port_squid \
+  port_base port_base_admin < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(9)]
+socks = [socket.socket() for _ in range(12)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 
@@ -268,12 +304,26 @@ EOF
     echo "bench: recording credproxy with JFR into $jfr_file"
   fi
   # shellcheck disable=SC2086 # the options are a list by convention
-  "$credproxy_java" $credproxy_opts "${jfr_opts[@]}" -jar "$daemon_jar" daemon --config "$work/etc/credproxy.yaml" \
+  env "${unit_env[@]}" "$credproxy_java" $credproxy_opts "${jfr_opts[@]}" -jar "$daemon_jar" daemon --config "$work/etc/credproxy.yaml" \
     > "$work/credproxy.log" 2>&1 &
   credproxy_pid=$!
   pids+=("$credproxy_pid")
   wait_port credproxy "$credproxy_pid" "$port_credproxy"
   target_args+=(--target "name=credproxy,proxy=127.0.0.1:$port_credproxy,pid=$credproxy_pid,ca=$work/credproxy-ca/ca.pem")
+fi
+
+if want credproxy-baseline; then
+  # The same config on ports of its own, run from the older jar.
+  sed -e "s|^listen: .*|listen: 127.0.0.1:$port_base|" -e "s|^admin: .*|admin: 127.0.0.1:$port_base_admin|" \
+    -e "s|credproxy-ca|credproxy-baseline-ca|" -e "s|credproxy-audit.log|credproxy-baseline-audit.log|" \
+    "$work/etc/credproxy.yaml" > "$work/etc/credproxy-baseline.yaml"
+  # shellcheck disable=SC2086 # the options are a list by convention
+  env "${unit_env[@]}" "$credproxy_java" ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts} -jar "$baseline_jar" daemon --config "$work/etc/credproxy-baseline.yaml" \
+    > "$work/credproxy-baseline.log" 2>&1 &
+  credproxy_base_pid=$!
+  pids+=("$credproxy_base_pid")
+  wait_port credproxy-baseline "$credproxy_base_pid" "$port_base"
+  target_args+=(--target "name=credproxy-baseline,proxy=127.0.0.1:$port_base,pid=$credproxy_base_pid,ca=$work/credproxy-baseline-ca/ca.pem")
 fi
 
 if want credproxy-identity; then
@@ -302,12 +352,68 @@ rules:
     headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
 EOF
   # shellcheck disable=SC2086 # the options are a list by convention
-  "$credproxy_java" $credproxy_opts -jar "$daemon_jar" daemon --config "$work/etc/credproxy-identity.yaml" \
+  env "${unit_env[@]}" "$credproxy_java" $credproxy_opts -jar "$daemon_jar" daemon --config "$work/etc/credproxy-identity.yaml" \
     > "$work/credproxy-identity.log" 2>&1 &
   credproxy_id_pid=$!
   pids+=("$credproxy_id_pid")
   wait_port credproxy-identity "$credproxy_id_pid" "$port_id"
   target_args+=(--target "name=credproxy-identity,proxy=127.0.0.1:$port_id,pid=$credproxy_id_pid,ca=$work/credproxy-identity-ca/ca.pem")
+fi
+
+if want squid; then
+  # squid with ssl-bump, as a sysadmin would set it up to inject a header: a throw-away CA made for
+  # this run, the certificate helper's cache in the run's directory, the placeholder Authorization
+  # removed and the real one added for the upstream's domain, its access log on (as credproxy's
+  # audit log is), one worker (-N: no daemon, no SMP kids), loopback only. Started as root, squid
+  # drops to its cache_effective_user (proxy): the directories it writes belong to that user.
+  mkdir -p "$work/squid/log"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=squid bench CA" -keyout "$work/squid/ca.key" -out "$work/squid/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  chmod 600 "$work/squid/ca.key"
+  squid_user=""
+  if [ "$(id -u)" = 0 ] && id proxy >/dev/null 2>&1; then squid_user=proxy; fi
+  # A hosts file of its own: "localhost" is 127.0.0.1 only (nginx listens on IPv4); no DNS server but loopback.
+  printf '127.0.0.1 localhost\n' > "$work/squid/hosts"
+  /usr/lib/squid/security_file_certgen -c -s "$work/squid/ssl_db" -M 16MB >/dev/null
+  if [ -n "$squid_user" ]; then chown -R "$squid_user" "$work/squid/ssl_db" "$work/squid/log"; fi
+  (umask 077; : > "$work/squid/squid.conf")
+  cat > "$work/squid/squid.conf" <<EOF
+http_port 127.0.0.1:$port_squid ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$work/squid/ca.pem tls-key=$work/squid/ca.key
+sslcrtd_program /usr/lib/squid/security_file_certgen -s $work/squid/ssl_db -M 16MB
+sslcrtd_children 4 startup=1 idle=1
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+tls_outgoing_options cafile=$work/upstream-ca.pem
+acl bench_api dstdomain localhost
+request_header_access Authorization deny bench_api
+request_header_add Authorization "Bearer $secret" bench_api
+acl loopback src 127.0.0.0/8
+http_access allow loopback
+http_access deny all
+workers 1
+cache deny all
+cache_mem 0 MB
+access_log stdio:$work/squid/log/access.log
+cache_log $work/squid/log/cache.log
+cache_store_log none
+pid_filename $work/squid/log/squid.pid
+coredump_dir $work/squid/log
+hosts_file $work/squid/hosts
+dns_nameservers 127.0.0.1
+pinger_enable off
+netdb_filename none
+visible_hostname credproxy-bench
+shutdown_lifetime 1 second
+max_filedescriptors 65536
+${squid_user:+cache_effective_user $squid_user}
+EOF
+  squid -N -f "$work/squid/squid.conf" > "$work/squid.log" 2>&1 &
+  squid_pid=$!
+  pids+=("$squid_pid")
+  wait_port squid "$squid_pid" "$port_squid"
+  target_args+=(--target "name=squid,proxy=127.0.0.1:$port_squid,pid=$squid_pid,ca=$work/squid/ca.pem,http2=false")
 fi
 
 if want mitmdump; then
@@ -345,7 +451,8 @@ meta=(
   --meta "machine=$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
   --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
   --meta "credproxy=$(java_version "$credproxy_java"), $(basename "$daemon_jar")"
-  --meta "credproxy JVM options=$credproxy_opts"
+  --meta "credproxy JVM options=$credproxy_opts${unit_env[*]:+ (environment: ${unit_env[*]})}$([ -z "${CREDPROXY_JAVA_OPTS:-}" ] && echo ", from packaging/systemd/credproxy.service")"
+  ${baseline_jar:+--meta "credproxy-baseline=$baseline_jar, JVM options ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts}"}
   --meta "mitmdump=$(mitmdump --version 2>/dev/null | head -1) with bench/mitm_inject_addon.py (the seed's addon)"
   --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs (h2 too) and the download; the benchmark's Netty server (1 thread) for SSE and uploads; gRPC-java for gRPC"
 )

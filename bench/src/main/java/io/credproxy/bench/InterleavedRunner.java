@@ -51,10 +51,14 @@ public final class InterleavedRunner {
         for (PlannedScenario planned : plan) {
             Scenario scenario = planned.scenario();
             Map<String, Tally> byTarget = new LinkedHashMap<>();
-            sessions.forEach(s -> byTarget.put(s.target().name(), new Tally()));
+            sessions.stream().filter(s -> scenario.supports(s.target()))
+                    .forEach(s -> byTarget.put(s.target().name(), new Tally()));
             results.put(scenario.id(), byTarget);
             for (int round = 0; round < planned.rounds(); round++) {
                 for (TargetSession session : rotated(round)) {
+                    if (!scenario.supports(session.target())) {
+                        continue;
+                    }
                     Tally segment = scenario.run(session, round == 0);
                     byTarget.get(session.target().name()).add(segment);
                     progress.printf("%-18s round %d/%d %-10s %s%n", scenario.id(), round + 1, planned.rounds(),

@@ -1,17 +1,23 @@
 package io.credproxy.bench;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Watches the proxy process over one measured interval: CPU used, peak RSS, most open descriptors.
+ * Watches the proxy process over one measured interval: CPU used, peak RSS, RSS under load, most
+ * open descriptors.
  *
  * <p>Descriptors have no kernel high-water mark, so a daemon thread samples them every 50 ms; the
- * count shows whether the connections a scenario asked for were really open at once.
+ * count shows whether the connections a scenario asked for were really open at once. The same
+ * thread samples the resident set: its median over the interval is the RSS under load, the figure a
+ * memory budget must hold (the peak also catches a moment's allocation burst).
  */
 public final class ProxyMeter {
     /** What the proxy used over the interval; zeros for a target without a process to watch. */
-    public record Usage(double cpuSeconds, long peakRssKib, int peakFds) {
-        static final Usage NONE = new Usage(0, 0, 0);
+    public record Usage(double cpuSeconds, long peakRssKib, long loadRssKib, int peakFds) {
+        static final Usage NONE = new Usage(0, 0, 0, 0);
     }
 
     private final ProcessStats stats;
@@ -19,6 +25,7 @@ public final class ProxyMeter {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread sampler;
     private volatile int peakFds;
+    private final List<Long> rssSamples = Collections.synchronizedList(new ArrayList<>());
 
     private ProxyMeter(ProcessStats stats) {
         this.stats = stats;
@@ -35,9 +42,16 @@ public final class ProxyMeter {
         sampler.start();
     }
 
-    /** Starts measuring; {@code stats} may be null (nothing to watch). */
+    /**
+     * Starts measuring; {@code stats} may be null (nothing to watch). A proxy process that has gone
+     * is not watched either: its segment's requests fail and say so, the run goes on to its report.
+     */
     public static ProxyMeter start(ProcessStats stats) {
-        return new ProxyMeter(stats);
+        try {
+            return new ProxyMeter(stats);
+        } catch (IllegalStateException gone) {
+            return new ProxyMeter(null);
+        }
     }
 
     private void sample() {
@@ -45,6 +59,11 @@ public final class ProxyMeter {
             int fds = stats.openFds();
             if (fds > peakFds) {
                 peakFds = fds;
+            }
+            try {
+                rssSamples.add(stats.rssKib());
+            } catch (IllegalStateException gone) {
+                return;
             }
             try {
                 Thread.sleep(50);
@@ -60,7 +79,25 @@ public final class ProxyMeter {
         }
         running.set(false);
         sampler.interrupt();
-        double cpu = stats.cpuSeconds() - cpuAtStart;
-        return new Usage(cpu, stats.peakRssKib(), Math.max(peakFds, stats.openFds()));
+        try {
+            double cpu = stats.cpuSeconds() - cpuAtStart;
+            long rssNow = stats.rssKib();
+            return new Usage(cpu, stats.peakRssKib(), median(rssSamples, rssNow), Math.max(peakFds, stats.openFds()));
+        } catch (IllegalStateException gone) {
+            return Usage.NONE; // the process died during the segment
+        }
+    }
+
+    /** The median of the samples; {@code fallback} when the interval was too short for any. */
+    static long median(List<Long> samples, long fallback) {
+        List<Long> sorted;
+        synchronized (samples) {
+            sorted = new ArrayList<>(samples);
+        }
+        if (sorted.isEmpty()) {
+            return fallback;
+        }
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 }

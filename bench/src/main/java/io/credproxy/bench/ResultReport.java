@@ -9,15 +9,18 @@ import java.util.Map;
 
 /**
  * Turns the runner's tallies into the Markdown report: one table per kind of scenario, ratios of
- * the subject (credproxy) to the baseline (direct) and to the competitor (mitmdump), and the
- * issue's targets with their verdicts.
+ * each target to the baseline (direct) and to the competitors (squid with ssl-bump, mitmdump), and
+ * the issues' targets with their verdicts.
  */
 public final class ResultReport {
     public static final String SUBJECT = "credproxy";
     public static final String BASELINE = "direct";
     public static final String COMPETITOR = "mitmdump";
+    /** squid with ssl-bump: the C proxy a sysadmin would pick to inject a header (issue 15's bar). */
+    public static final String SQUID = "squid";
+    private static final List<String> COMPETITORS = List.of(SQUID, COMPETITOR);
 
-    /** One target of issue 5 with what was measured. */
+    /** One target of an issue with what was measured. */
     public record Check(String target, String measured, boolean met) {}
 
     private final Map<String, Map<String, Tally>> results;
@@ -32,12 +35,12 @@ public final class ResultReport {
 
     /**
      * What makes the run a failure: any wrong answer from the subject or the baseline, or a scenario
-     * in which either finished nothing. The competitor's errors are reported, never fatal.
+     * in which either finished nothing. The competitors' errors are reported, never fatal.
      */
     public List<String> failures() {
         List<String> out = new ArrayList<>();
         results.forEach((scenario, byTarget) -> byTarget.forEach((target, t) -> {
-            if (target.equals(COMPETITOR)) {
+            if (COMPETITORS.contains(target)) {
                 return;
             }
             if (t.errors() > 0) {
@@ -55,16 +58,20 @@ public final class ResultReport {
         meta.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
         out.append('\n');
         section(out, Scenario.Kind.REQUESTS, "HTTPS GETs (each answer carries the upstream's verdict on the injected header)",
-                "| scenario | target | req/s | p50 ms | p99 ms | errors | proxy CPU s / 1k req | peak RSS MiB | peak fds | req/s vs direct | req/s vs mitmdump | p50 added over direct ms |");
+                "| scenario | target | req/s | p50 ms | p99 ms | errors | proxy CPU µs / req | RSS MiB under load | peak RSS MiB | peak fds"
+                        + " | req/s vs direct | req/s vs squid | req/s vs mitmdump | p50 added over direct ms |");
         section(out, Scenario.Kind.TRANSFER, "Large bodies",
-                "| scenario | target | MiB/s | seconds | errors | proxy CPU s / GiB | peak RSS MiB | peak fds | MiB/s vs direct | MiB/s vs mitmdump |");
+                "| scenario | target | MiB/s | seconds | errors | proxy CPU s / GiB | RSS MiB under load | peak RSS MiB | peak fds"
+                        + " | MiB/s vs direct | MiB/s vs squid | MiB/s vs mitmdump |");
         section(out, Scenario.Kind.SSE_FIRST_EVENT, "Server-sent events: time to first event (paced streams)",
-                "| scenario | target | streams | first event p50 ms | p99 ms | event delay p50 ms | event delay max ms | errors | proxy CPU s | peak RSS MiB | buffered streams | first event p50 added over direct ms |");
+                "| scenario | target | streams | first event p50 ms | p99 ms | event delay p50 ms | event delay max ms | errors | proxy CPU s"
+                        + " | RSS MiB under load | peak RSS MiB | buffered streams | first event p50 added over direct ms |");
         section(out, Scenario.Kind.SSE_RATE, "Server-sent events: rate (one stream, back to back)",
-                "| scenario | target | events/s | first event ms | errors | proxy CPU s | peak RSS MiB | events/s vs direct | events/s vs mitmdump |");
+                "| scenario | target | events/s | first event ms | errors | proxy CPU s | RSS MiB under load | peak RSS MiB"
+                        + " | events/s vs direct | events/s vs squid | events/s vs mitmdump |");
         List<Check> checks = checks();
         if (!checks.isEmpty()) {
-            out.append("## Targets (issue 5)\n\n| target | measured | met |\n|---|---|---|\n");
+            out.append("## Targets (issues 5 and 15)\n\n| target | measured | met |\n|---|---|---|\n");
             for (Check c : checks) {
                 out.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")
                         .append(c.met() ? "yes" : "**no**").append(" |\n");
@@ -102,32 +109,39 @@ public final class ResultReport {
 
     private String row(Scenario.Kind kind, String scenario, String target, Tally t, Map<String, Tally> all) {
         Tally direct = all.get(BASELINE);
-        Tally competitor = all.get(COMPETITOR);
         boolean proxy = !target.equals(BASELINE);
-        String cpu = proxy ? num(t.cpuSecondsPerThousand(), 3) : "–";
-        String rss = proxy ? mib(t.peakRssKib()) : "–";
+        String rss = proxy ? mib(t.loadRssKib()) : "–";
+        String peakRss = proxy ? mib(t.peakRssKib()) : "–";
         String fds = proxy ? Integer.toString(t.peakFds()) : "–";
         return switch (kind) {
             case REQUESTS -> cells(scenario, target, num(t.perSecond(), 0), num(t.percentileMillis(50), 3),
-                    num(t.percentileMillis(99), 3), Long.toString(t.errors()), cpu, rss, fds,
-                    ratio(t.perSecond(), direct == null || !proxy ? Double.NaN : direct.perSecond()),
-                    ratio(t.perSecond(), competitor == null || target.equals(COMPETITOR) ? Double.NaN : competitor.perSecond()),
+                    num(t.percentileMillis(99), 3), Long.toString(t.errors()), proxy ? num(t.cpuMicrosPerOperation(), 0) : "–",
+                    rss, peakRss, fds,
+                    ratio(t.perSecond(), proxy ? rate(direct, Tally::perSecond) : Double.NaN),
+                    ratio(t.perSecond(), target.equals(SQUID) ? Double.NaN : rate(all.get(SQUID), Tally::perSecond)),
+                    ratio(t.perSecond(), target.equals(COMPETITOR) ? Double.NaN : rate(all.get(COMPETITOR), Tally::perSecond)),
                     direct == null || !proxy ? "–" : num(t.percentileMillis(50) - direct.percentileMillis(50), 3));
             case TRANSFER -> cells(scenario, target, num(t.mibPerSecond(), 1), num(t.elapsedSeconds(), 2),
-                    Long.toString(t.errors()), proxy ? num(t.cpuSecondsPerGib(), 2) : "–", rss, fds,
-                    ratio(t.mibPerSecond(), direct == null || !proxy ? Double.NaN : direct.mibPerSecond()),
-                    ratio(t.mibPerSecond(), competitor == null || target.equals(COMPETITOR) ? Double.NaN : competitor.mibPerSecond()));
+                    Long.toString(t.errors()), proxy ? num(t.cpuSecondsPerGib(), 2) : "–", rss, peakRss, fds,
+                    ratio(t.mibPerSecond(), proxy ? rate(direct, Tally::mibPerSecond) : Double.NaN),
+                    ratio(t.mibPerSecond(), target.equals(SQUID) ? Double.NaN : rate(all.get(SQUID), Tally::mibPerSecond)),
+                    ratio(t.mibPerSecond(), target.equals(COMPETITOR) ? Double.NaN : rate(all.get(COMPETITOR), Tally::mibPerSecond)));
             case SSE_FIRST_EVENT -> cells(scenario, target, Long.toString(t.streams()), num(t.percentileMillis(50), 3),
                     num(t.percentileMillis(99), 3), num(t.eventDelayMillis(50), 3), num(t.eventDelayMillis(100), 1),
-                    Long.toString(t.errors()), proxy ? num(t.cpuSeconds(), 2) : "–", rss,
+                    Long.toString(t.errors()), proxy ? num(t.cpuSeconds(), 2) : "–", rss, peakRss,
                     Long.toString(t.bufferedStreams()),
                     direct == null || !proxy ? "–" : num(t.percentileMillis(50) - direct.percentileMillis(50), 3));
             case SSE_RATE -> cells(scenario, target, num(t.eventsPerSecond(), 0), num(t.percentileMillis(50), 1),
                     Long.toString(t.errors()),
-                    proxy ? num(t.cpuSeconds(), 2) : "–", rss,
-                    ratio(t.eventsPerSecond(), direct == null || !proxy ? Double.NaN : direct.eventsPerSecond()),
-                    ratio(t.eventsPerSecond(), competitor == null || target.equals(COMPETITOR) ? Double.NaN : competitor.eventsPerSecond()));
+                    proxy ? num(t.cpuSeconds(), 2) : "–", rss, peakRss,
+                    ratio(t.eventsPerSecond(), proxy ? rate(direct, Tally::eventsPerSecond) : Double.NaN),
+                    ratio(t.eventsPerSecond(), target.equals(SQUID) ? Double.NaN : rate(all.get(SQUID), Tally::eventsPerSecond)),
+                    ratio(t.eventsPerSecond(), target.equals(COMPETITOR) ? Double.NaN : rate(all.get(COMPETITOR), Tally::eventsPerSecond)));
         };
+    }
+
+    private static double rate(Tally t, java.util.function.ToDoubleFunction<Tally> of) {
+        return t == null ? Double.NaN : of.applyAsDouble(t);
     }
 
     /** The issue's targets that this run measured; a smoke run measures none of them at their sizes. */
@@ -152,6 +166,7 @@ public final class ResultReport {
             double vsMitm = nc16.perSecond() / get(Profiles.NEWCONN_C16, COMPETITOR).perSecond();
             checks.add(new Check("new connection per request c=16: credproxy >= 4x mitmdump", num(vsMitm, 1) + "x", vsMitm >= 4));
         }
+        squidChecks(checks);
         Tally sse = get(Profiles.SSE_FIRST_EVENT, SUBJECT);
         if (sse != null && get(Profiles.SSE_FIRST_EVENT, BASELINE) != null && !isSmoke()) {
             double added = sse.percentileMillis(50) - get(Profiles.SSE_FIRST_EVENT, BASELINE).percentileMillis(50);
@@ -171,6 +186,43 @@ public final class ResultReport {
             checks.add(new Check("every credproxy response carried the injected credential", subjectErrors + " errors", subjectErrors == 0));
         }
         return checks;
+    }
+
+    /** Issue 15: ahead of squid ssl-bump on every load, and a small daemon. */
+    private void squidChecks(List<Check> checks) {
+        if (isSmoke()) {
+            return;
+        }
+        Tally ka16 = get(Profiles.KEEPALIVE_C16, SUBJECT);
+        Tally squid16 = get(Profiles.KEEPALIVE_C16, SQUID);
+        if (ka16 != null && squid16 != null) {
+            double vs = ka16.perSecond() / squid16.perSecond();
+            checks.add(new Check("keep-alive c=16: credproxy >= 1.2x squid", num(vs, 2) + "x", vs >= 1.2));
+            double cpu = ka16.cpuMicrosPerOperation();
+            double squidCpu = squid16.cpuMicrosPerOperation();
+            checks.add(new Check("keep-alive c=16: CPU per request <= squid's",
+                    num(cpu, 0) + " µs vs " + num(squidCpu, 0) + " µs", cpu <= squidCpu));
+        }
+        Tally ka1 = get(Profiles.KEEPALIVE_C1, SUBJECT);
+        Tally squid1 = get(Profiles.KEEPALIVE_C1, SQUID);
+        Tally direct1 = get(Profiles.KEEPALIVE_C1, BASELINE);
+        if (ka1 != null && squid1 != null && direct1 != null) {
+            double added = ka1.percentileMillis(50) - direct1.percentileMillis(50);
+            double squidAdded = squid1.percentileMillis(50) - direct1.percentileMillis(50);
+            checks.add(new Check("keep-alive c=1: p50 added over direct <= squid's",
+                    num(added, 3) + " ms vs " + num(squidAdded, 3) + " ms", added <= squidAdded));
+        }
+        Tally nc16 = get(Profiles.NEWCONN_C16, SUBJECT);
+        Tally squidNc16 = get(Profiles.NEWCONN_C16, SQUID);
+        if (nc16 != null && squidNc16 != null) {
+            double vs = nc16.perSecond() / squidNc16.perSecond();
+            checks.add(new Check("new connection per request c=16: credproxy >= 2x squid", num(vs, 2) + "x", vs >= 2));
+        }
+        if (ka16 != null) {
+            checks.add(new Check("RSS under the keep-alive c=16 load (" + meta.getOrDefault("credproxy JVM options", "?")
+                    + ") <= 96 MiB", mib(ka16.loadRssKib()) + " MiB (peak " + mib(ka16.peakRssKib()) + " MiB)",
+                    ka16.loadRssKib() <= 96 * 1024));
+        }
     }
 
     private boolean isSmoke() {

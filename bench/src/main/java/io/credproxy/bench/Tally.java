@@ -22,6 +22,7 @@ public final class Tally {
     private long elapsedNanos;
     private double cpuSeconds;
     private long peakRssKib;
+    private long loadRssKib;
     private int peakFds;
     private String firstError;
 
@@ -72,6 +73,7 @@ public final class Tally {
     public void addUsage(ProxyMeter.Usage usage) {
         cpuSeconds += usage.cpuSeconds();
         peakRssKib = Math.max(peakRssKib, usage.peakRssKib());
+        loadRssKib = Math.max(loadRssKib, usage.loadRssKib());
         peakFds = Math.max(peakFds, usage.peakFds());
     }
 
@@ -88,6 +90,7 @@ public final class Tally {
         elapsedNanos += other.elapsedNanos;
         cpuSeconds += other.cpuSeconds;
         peakRssKib = Math.max(peakRssKib, other.peakRssKib);
+        loadRssKib = Math.max(loadRssKib, other.loadRssKib);
         peakFds = Math.max(peakFds, other.peakFds);
         if (firstError == null) {
             firstError = other.firstError;
@@ -151,6 +154,12 @@ public final class Tally {
         return ok == 0 ? Double.NaN : cpuSeconds * 1000 / ok;
     }
 
+    /** Proxy CPU microseconds per successful operation. */
+    public double cpuMicrosPerOperation() {
+        long ok = operations - errors;
+        return ok == 0 ? Double.NaN : cpuSeconds * 1e6 / ok;
+    }
+
     /** Proxy CPU seconds per GiB moved. */
     public double cpuSecondsPerGib() {
         return bytes == 0 ? Double.NaN : cpuSeconds / (bytes / 1073741824.0);
@@ -158,6 +167,11 @@ public final class Tally {
 
     public long peakRssKib() {
         return peakRssKib;
+    }
+
+    /** The proxy's median resident set over a measured segment (the largest such median of the segments). */
+    public long loadRssKib() {
+        return loadRssKib;
     }
 
     public int peakFds() {

@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param pid the proxy's process id for CPU and memory figures, or 0 when there is none to watch
  * @param trustedCa the CA this target's TLS peer must chain to: the upstream's own CA when direct,
  *     the proxy's interception CA otherwise (so a proxy that tunnels instead of intercepting fails)
+ * @param http2 whether the target speaks HTTP/2 to its clients (squid 5 bumps to HTTP/1.1 only): the
+ *     h2 and gRPC scenarios skip a target that does not, rather than count its every answer wrong
  */
-public record Target(String name, InetSocketAddress proxy, long pid, Path trustedCa) {
+public record Target(String name, InetSocketAddress proxy, long pid, Path trustedCa, boolean http2) {
 
-    /** Whether requests go through a proxy that is expected to add the credential. */
     /**
      * Whether this target takes injected credentials out of responses (credproxy does; mitmdump's
      * addon and a direct connection do not): the echo scenarios expect the redacted body from it.
@@ -26,6 +27,7 @@ public record Target(String name, InetSocketAddress proxy, long pid, Path truste
         return name.startsWith("credproxy");
     }
 
+    /** Whether requests go through a proxy that is expected to add the credential. */
     public boolean proxied() {
         return proxy != null;
     }
@@ -35,7 +37,7 @@ public record Target(String name, InetSocketAddress proxy, long pid, Path truste
     }
 
     /**
-     * Parses {@code name=N,ca=FILE[,proxy=HOST:PORT][,pid=P]}.
+     * Parses {@code name=N,ca=FILE[,proxy=HOST:PORT][,pid=P][,http2=false]}.
      *
      * @throws IllegalArgumentException naming the missing or malformed part
      */
@@ -63,6 +65,10 @@ public record Target(String name, InetSocketAddress proxy, long pid, Path truste
             proxy = new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
         }
         long pid = parts.containsKey("pid") ? Long.parseLong(parts.get("pid")) : 0;
-        return new Target(name, proxy, pid, Path.of(ca));
+        String http2 = parts.getOrDefault("http2", "true");
+        if (!http2.equals("true") && !http2.equals("false")) {
+            throw new IllegalArgumentException("target '" + spec + "': http2= must be true or false");
+        }
+        return new Target(name, proxy, pid, Path.of(ca), Boolean.parseBoolean(http2));
     }
 }

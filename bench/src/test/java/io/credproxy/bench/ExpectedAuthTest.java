@@ -32,8 +32,8 @@ class ExpectedAuthTest {
     @Test
     void directClientsSendTheValueAndProxiedOnesThePlaceholder() {
         ExpectedAuth auth = new ExpectedAuth("Bearer " + VALUE);
-        Target direct = new Target("direct", null, 0, Path.of("ca.pem"));
-        Target proxied = new Target("credproxy", new InetSocketAddress("127.0.0.1", 1), 0, Path.of("ca.pem"));
+        Target direct = new Target("direct", null, 0, Path.of("ca.pem"), true);
+        Target proxied = new Target("credproxy", new InetSocketAddress("127.0.0.1", 1), 0, Path.of("ca.pem"), true);
         assertThat(auth.sentBy(direct)).isEqualTo("Bearer " + VALUE);
         assertThat(auth.sentBy(proxied)).isEqualTo(ExpectedAuth.PLACEHOLDER);
     }

@@ -53,7 +53,7 @@ class ScenariosTest {
     }
 
     private static TargetSession direct(String credential) throws Exception {
-        Target target = new Target("direct", null, ProcessHandle.current().pid(), caPem);
+        Target target = new Target("direct", null, ProcessHandle.current().pid(), caPem, true);
         String base = "https://localhost:" + upstream.port();
         Endpoints endpoints = new Endpoints(URI.create(base + "/echo"), URI.create(base + "/download?bytes=300000"),
                 300_000, URI.create(base + "/upload"), URI.create(base + "/sse"));
@@ -150,7 +150,7 @@ class ScenariosTest {
         session.clients().close();
 
         // A target that should redact but passes the echo through fails on every event and on the size.
-        Target unredacted = new Target("credproxy", null, ProcessHandle.current().pid(), caPem);
+        Target unredacted = new Target("credproxy", null, ProcessHandle.current().pid(), caPem, true);
         TargetSession pretending = new TargetSession(new BenchClients(unredacted), new ExpectedAuth(SECRET), session.endpoints(), null);
         Tally leakyEvents = SseScenario.echoRate("rate-echo", 20).run(pretending, false);
         assertThat(leakyEvents.errors()).isPositive();

@@ -24,6 +24,14 @@ class TargetTest {
     }
 
     @Test
+    void aTargetSpeaksHttp2UnlessToldOtherwise() {
+        assertThat(Target.parse("name=credproxy,proxy=127.0.0.1:1,ca=/x").http2()).isTrue();
+        Target squid = Target.parse("name=squid,proxy=127.0.0.1:1,ca=/x,http2=false");
+        assertThat(squid.http2()).isFalse();
+        assertThatThrownBy(() -> Target.parse("name=squid,ca=/x,http2=no")).hasMessageContaining("http2=");
+    }
+
+    @Test
     void refusesSpecsWithoutNameOrCa() {
         assertThatThrownBy(() -> Target.parse("name=x")).hasMessageContaining("ca=");
         assertThatThrownBy(() -> Target.parse("ca=/x")).hasMessageContaining("name=");

@@ -165,10 +165,11 @@ public final class Daemon implements AutoCloseable {
             rules.add(rule.destination() + " " + rule.secretNames());
         }
         LimitsConfig l = config.limits();
-        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}, limits:"
+        LOG.info("credproxy started: proxy on {}, admin on {}, {} rule(s) {}, CA {}, audit log {}, TLS engine {}, transport {}, limits:"
                 + " {} connections ({} per peer), {} bytes of partial heads, header/idle/tunnel timeouts {}/{}/{} ms",
                 describe(proxyAddress()), describe(adminAddress()), rules.size(), rules,
                 Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe(),
+                io.credproxy.daemon.server.Transport.describe(),
                 l.maxConnections(), l.maxConnectionsPerPeer(), l.maxBufferedHeadBytes(), l.headerTimeoutMillis(),
                 l.idleTimeoutMillis(), l.tunnelIdleTimeoutMillis());
     }

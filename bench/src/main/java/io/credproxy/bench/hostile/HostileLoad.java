@@ -86,7 +86,7 @@ public final class HostileLoad implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InetSocketAddress proxyAddress = address(proxy);
-        Target target = new Target("credproxy", proxyAddress, pid, ca);
+        Target target = new Target("credproxy", proxyAddress, pid, ca, true);
         ProcessStats stats = pid > 0 ? new ProcessStats(pid, ProcessStats.clockTicksPerSecond()) : null;
         URI unused = echo;
         TargetSession session = new TargetSession(new BenchClients(target), ExpectedAuth.fromEnvFile(secrets, secretName),

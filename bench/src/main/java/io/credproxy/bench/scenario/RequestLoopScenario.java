@@ -4,6 +4,7 @@ import io.credproxy.bench.BenchClients;
 import io.credproxy.bench.ExpectedAuth;
 import io.credproxy.bench.ProxyMeter;
 import io.credproxy.bench.Tally;
+import io.credproxy.bench.Target;
 import io.credproxy.bench.TargetSession;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -67,6 +68,11 @@ public final class RequestLoopScenario implements Scenario {
     @Override
     public Kind kind() {
         return Kind.REQUESTS;
+    }
+
+    @Override
+    public boolean supports(Target target) {
+        return target.http2() || (mode != Mode.KEEP_ALIVE_H2 && mode != Mode.GRPC_UNARY);
     }
 
     public int concurrency() {

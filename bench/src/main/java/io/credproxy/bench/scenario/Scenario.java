@@ -1,6 +1,7 @@
 package io.credproxy.bench.scenario;
 
 import io.credproxy.bench.Tally;
+import io.credproxy.bench.Target;
 import io.credproxy.bench.TargetSession;
 
 /** One kind of load, run as a segment against one target at a time; the runner interleaves targets. */
@@ -12,6 +13,11 @@ public interface Scenario {
     String id();
 
     Kind kind();
+
+    /** Whether the target can serve this load at all (the runner skips it otherwise: no row, no error). */
+    default boolean supports(Target target) {
+        return true;
+    }
 
     /**
      * Runs one segment; the tally holds only the measured part, with the proxy's usage over it.

@@ -5,6 +5,7 @@ import io.credproxy.daemon.DaemonOptions;
 import io.credproxy.daemon.config.ConfigException;
 import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.daemon.config.ProxyConfig;
+import io.credproxy.daemon.logging.LogSetup;
 import io.credproxy.daemon.policy.PolicyReloader;
 import io.credproxy.protocol.config.HostPort;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ final class DaemonCommand implements Callable<Integer> {
             reloader.close();
             daemon.close();
             stopped.countDown();
+            LogSetup.stop(); // last: the access lines still queued reach stderr
         }, "credproxy-shutdown"));
         spec.commandLine().getOut().printf("credproxy: proxy on %s:%d, admin on %s:%d%n",
                 daemon.proxyAddress().getHostString(), daemon.proxyAddress().getPort(),

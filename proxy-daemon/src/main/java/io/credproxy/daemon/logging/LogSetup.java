@@ -60,6 +60,25 @@ public final class LogSetup {
         return true;
     }
 
+    /**
+     * Stops the logging context: asynchronous appenders (the access log) write what they still
+     * hold, for up to their {@code maxFlushTime}. For the daemon's last step at exit.
+     */
+    public static void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            // The queued lines first, while the appender they go to still runs: the context stops
+            // the root logger's appenders (stderr) before those of the loggers below it.
+            for (Logger logger : context.getLoggerList()) {
+                for (java.util.Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
+                    if (it.next() instanceof TickingAsyncAppender ticking) {
+                        ticking.stop();
+                    }
+                }
+            }
+            context.stop();
+        }
+    }
+
     /** The encoder for a format, with the journald prefix when stderr is the journal. */
     static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, boolean journal) {
         Encoder<ILoggingEvent> encoder = format == LogFormat.JSON ? json() : text(context, journal);

@@ -37,17 +37,19 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {}
 
     public static void strip(HttpHeaders headers) {
-        List<String> named = new ArrayList<>();
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !NEVER_BY_TOKEN.contains(name)) {
-                    named.add(name);
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            List<String> named = new ArrayList<>();
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : value.split(",")) {
+                    String name = token.trim().toLowerCase(Locale.ROOT);
+                    if (!name.isEmpty() && !NEVER_BY_TOKEN.contains(name)) {
+                        named.add(name);
+                    }
                 }
             }
-        }
-        for (String name : named) {
-            headers.remove(name);
+            for (String name : named) {
+                headers.remove(name);
+            }
         }
         for (AsciiString name : ALWAYS) {
             headers.remove(name);

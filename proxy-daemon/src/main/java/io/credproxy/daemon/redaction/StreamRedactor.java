@@ -43,6 +43,7 @@ public final class StreamRedactor implements AutoCloseable {
     private int count;
     /** Whether the last byte emitted was matched, so a run that continues gets no second marker. */
     private boolean lastEmittedCovered;
+    private static final int MAX_SCRATCH_GROWTH = 64 * 1024;
     private byte[] scratch = new byte[0];
     private boolean done;
 
@@ -73,7 +74,9 @@ public final class StreamRedactor implements AutoCloseable {
             off = chunk.arrayOffset() + r;
         } else {
             if (scratch.length < n) {
-                scratch = new byte[Math.max(n, 16 * 1024)];
+                // Sized to what arrives, doubling: a small response (most API answers) costs a few
+                // bytes, not a 16 KiB array allocated, and wiped, per body.
+                scratch = new byte[Math.max(n, Math.min(2 * scratch.length, MAX_SCRATCH_GROWTH))];
             }
             chunk.getBytes(r, scratch, 0, n);
             arr = scratch;

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.Errors;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 
@@ -36,11 +37,23 @@ public final class Listener implements AutoCloseable {
         ChannelFuture bound = bootstrap.bind(address.host(), address.port()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
-            String why = cause instanceof BindException ? String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT)
+            String why = cause instanceof BindException || cause instanceof Errors.NativeIoException
+                    ? systemMessage(cause).toLowerCase(java.util.Locale.ROOT)
                     : cause.getClass().getSimpleName();
             throw new ConfigException("cannot listen on " + address + " for the " + what + ": " + why);
         }
         return new Listener(bound.channel());
+    }
+
+    /**
+     * The system's words for a bind failure, the same on both transports: NIO's BindException says
+     * "Address already in use", epoll's NativeIoException "bind(..) failed with error(-98): Address
+     * already in use".
+     */
+    static String systemMessage(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        int colon = message.lastIndexOf(": ");
+        return cause instanceof Errors.NativeIoException && colon >= 0 ? message.substring(colon + 2) : message;
     }
 
     public InetSocketAddress address() {
