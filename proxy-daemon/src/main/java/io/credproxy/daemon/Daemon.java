@@ -17,6 +17,7 @@ import io.credproxy.daemon.pipeline.IdentityStage;
 import io.credproxy.daemon.policy.Policy;
 import io.credproxy.daemon.policy.PolicyHolder;
 import io.credproxy.daemon.rules.Rule;
+import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.tls.CertificateAuthority;
 import io.credproxy.daemon.tls.LeafCertificateFactory;
@@ -51,10 +52,9 @@ import org.slf4j.LoggerFactory;
  *     ...
  * }   // close() stops the proxy, then flushes the audit log
  * }</pre>
- * {@link #start} does everything that can refuse before binding (secrets file safety, missing
- * secrets, CA, extra CAs, opening the audit log), then binds; any refusal is a
- * {@link ConfigException} with a one-line message and nothing is left running. The optional
- * {@link DaemonOptions#auditSink()} gets every event besides the daemon's own reporting.
+ * {@link #start} does everything that can refuse before binding (secrets file safety, missing secrets, CA, extra CAs,
+ * opening the audit log), then binds; any refusal is a {@link ConfigException} with a one-line message and nothing is
+ * left running. The optional {@link DaemonOptions#auditSink()} gets every event besides the daemon's own reporting.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -169,13 +169,13 @@ public final class Daemon implements AutoCloseable {
                 + " {} connections ({} per peer), {} bytes of partial heads, header/idle/tunnel timeouts {}/{}/{} ms",
                 describe(proxyAddress()), describe(adminAddress()), rules.size(), rules,
                 Path.of(config.caDir(), CertificateAuthority.CERT_FILE), reporting.auditLog().file(), TlsEngines.describe(),
-                io.credproxy.daemon.server.Transport.describe(),
+                Transport.describe(),
                 l.maxConnections(), l.maxConnectionsPerPeer(), l.maxBufferedHeadBytes(), l.headerTimeoutMillis(),
                 l.idleTimeoutMillis(), l.tunnelIdleTimeoutMillis());
     }
 
-    private static String describe(InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
+    private static String describe(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 
     /** Where the proxy listens (the real port when the config said 0). */
@@ -229,10 +229,7 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops accepting, closes every connection, releases the threads, then writes every queued
-     * audit event and closes the audit log. Closing again does nothing.
-     */
+    /** Stops accepting, closes every connection and the threads, then writes the queued audit events; once only. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

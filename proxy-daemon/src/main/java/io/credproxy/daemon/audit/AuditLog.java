@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** How long the writer sleeps when it finds nothing to write. */
-    private static final long TICK_MILLIS = 20;
+    private static final long TICK_MILLIS = 20; // how long the writer sleeps when it finds nothing to write
 
     private final AuditLogSettings settings;
     private final Runnable beforeEachLine;
