@@ -64,7 +64,7 @@ class ConnectionHookTest {
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
             client.setSoTimeout(5_000);
             client.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(closedWithoutAnswer(client.getInputStream())).isTrue();
         }
     }
 
@@ -93,13 +93,25 @@ class ConnectionHookTest {
             client.getOutputStream().write("GET http://other.test/ HTTP/1.1\r\nHost: other.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
 
-            assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
+            assertThat(closedWithoutAnswer(in)).as("closed without an answer").isTrue();
             assertThat(opened).singleElement().satisfies(c -> {
                 assertThat(c.peer().getPort()).isEqualTo(client.getLocalPort());
                 assertThat(c.client()).isEqualTo("127.0.0.1:" + client.getLocalPort());
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> closed.size() == 1);
             assertThat(closed.get(0)).isSameAs(opened.get(0));
+        }
+    }
+
+    /**
+     * End of stream, or a reset: a server that closes with the request unread makes the kernel send RST
+     * instead of FIN (which one the client sees depends on whether the bytes arrived before the close).
+     */
+    private static boolean closedWithoutAnswer(InputStream in) throws java.io.IOException {
+        try {
+            return in.read() == -1;
+        } catch (java.net.SocketException e) {
+            return String.valueOf(e.getMessage()).contains("reset");
         }
     }
 }
