@@ -95,13 +95,13 @@ final class AdminClient {
         int lineEnd = head.indexOf("\r\n");
         String statusLine = lineEnd < 0 ? head : head.substring(0, lineEnd);
         if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-            throw new IOException("not an HTTP answer: '" + printable(statusLine) + "'");
+            throw new IOException("not an HTTP answer: '" + printable(statusLine, 80) + "'");
         }
         int status;
         try {
             status = Integer.parseInt(statusLine.substring(9, 12));
         } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP status: '" + printable(statusLine) + "'");
+            throw new IOException("not an HTTP status: '" + printable(statusLine, 80) + "'");
         }
         String body = text.substring(headEnd + 4);
         if (head.toLowerCase(Locale.ROOT).contains("\ntransfer-encoding: chunked")) {
@@ -155,9 +155,10 @@ final class AdminClient {
         return admin.toString();
     }
 
-    private static String printable(String text) {
+    /** At most {@code max} characters of {@code text}, anything outside printable ASCII as {@code ?}: for messages. */
+    static String printable(String text, int max) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 80; i++) {
+        for (int i = 0; i < text.length() && i < max; i++) {
             char c = text.charAt(i);
             out.append(c < 0x20 || c > 0x7e ? '?' : c);
         }

@@ -72,13 +72,13 @@ final class TransparentRouteClient implements TransparentRoutes {
     private InetSocketAddress ask(String host, int port) throws IOException {
         if (!isHost(host)) {
             // Never into a request line: a crafted unresolved address could carry CR LF or '&'.
-            throw new IOException("not a host name or IP literal: " + printable(host));
+            throw new IOException("not a host name or IP literal: " + AdminClient.printable(host, 120));
         }
         AdminClient.Response response = admin.post("/transparent?app=" + app + "&host=" + host + "&port=" + port,
                 "text/plain", new byte[0]);
         String body = new String(response.body, StandardCharsets.US_ASCII).trim();
         if (response.status != 200) {
-            throw new IOException("the daemon answered " + response.status + ": " + printable(body));
+            throw new IOException("the daemon answered " + response.status + ": " + AdminClient.printable(body, 120));
         }
         try {
             HostPort listener = HostPort.parse(body);
@@ -88,7 +88,7 @@ final class TransparentRouteClient implements TransparentRoutes {
             }
             return new InetSocketAddress(InetAddress.getByAddress(literal), listener.port());
         } catch (IllegalArgumentException e) {
-            throw new IOException("the daemon's answer is not an address: " + printable(body));
+            throw new IOException("the daemon's answer is not an address: " + AdminClient.printable(body, 120));
         }
     }
 
@@ -105,14 +105,5 @@ final class TransparentRouteClient implements TransparentRoutes {
             }
         }
         return true;
-    }
-
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 120; i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return out.toString();
     }
 }

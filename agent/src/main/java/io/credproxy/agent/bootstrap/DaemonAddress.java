@@ -72,6 +72,6 @@ public final class DaemonAddress {
     /** {@code host:port}, with IPv6 in brackets. */
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return TunnelHandshake.authority(host, port);
     }
 }

@@ -59,7 +59,7 @@ public final class ForcedConnects {
         if (!needsForcing(remote) || isDatagram(socket)) {
             return remote;
         }
-        return forced(socket.getClass().getName(), remote);
+        return route(socket.getClass().getName(), (InetSocketAddress) remote);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class ForcedConnects {
         if (!needsForcing(remote) || channel.getClass().getName().endsWith("DatagramChannel")) {
             return remote;
         }
-        return (InetSocketAddress) forced(channel.getClass().getName(), remote);
+        return route(channel.getClass().getName(), remote);
     }
 
     /**
@@ -100,10 +100,11 @@ public final class ForcedConnects {
 
     /** {@code remote} itself when exempt, else the daemon's listener for it; reported either way. */
     static SocketAddress forced(String client, SocketAddress remote) throws IOException {
-        if (!needsForcing(remote)) {
-            return remote;
-        }
-        InetSocketAddress target = (InetSocketAddress) remote;
+        return needsForcing(remote) ? route(client, (InetSocketAddress) remote) : remote;
+    }
+
+    /** The daemon's listener for {@code target}, which needs forcing (checked by the caller, once); reported. */
+    private static InetSocketAddress route(String client, InetSocketAddress target) throws IOException {
         String host = target.getHostString();
         InetSocketAddress listener;
         try {

@@ -115,7 +115,7 @@ public final class HookTransformer implements ClassFileTransformer {
             woven = null;
         }
         RequiredHookFailed handler = onRequiredFailure;
-        if (handler != null && (requiredTypes.contains(className.replace('/', '.')) || isRequiredAnywhere(hooks))) {
+        if (handler != null && anyRequired(hooks)) {
             List<String> failed = ledger.failedRequired(hooks);
             if (!failed.isEmpty()) {
                 handler.failed(className.replace('/', '.'), String.join(", ", failed));
@@ -124,9 +124,10 @@ public final class HookTransformer implements ClassFileTransformer {
         return woven;
     }
 
-    private static boolean isRequiredAnywhere(List<MethodHook> hooks) {
+    /** {@code hooks} is one type's list (exact or any-package), so this is "the class has required hooks". */
+    private static boolean anyRequired(List<MethodHook> hooks) {
         for (MethodHook hook : hooks) {
-            if (hook.isAnyPackage() && hook.isRequired()) {
+            if (hook.isRequired()) {
                 return true;
             }
         }

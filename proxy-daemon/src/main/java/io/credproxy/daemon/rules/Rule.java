@@ -43,7 +43,8 @@ public record Rule(
 
     private static final Pattern HOST =
             Pattern.compile("(\\*\\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?|[0-9a-f:.]+");
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** An HTTP token (RFC 9110 5.6.2): header names and methods. */
+    static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public Rule {
         Objects.requireNonNull(host, "host");

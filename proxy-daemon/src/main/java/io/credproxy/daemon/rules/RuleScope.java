@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may use a rule's credentials, for which methods and paths: a rule's {@code apps},
@@ -23,13 +22,12 @@ import java.util.regex.Pattern;
  */
 public record RuleScope(Set<String> apps, Set<String> methods, List<PathGlob> paths) {
     public static final RuleScope ANY = new RuleScope(Set.of(), Set.of(), List.of());
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public RuleScope {
         apps = Set.copyOf(new LinkedHashSet<>(apps == null ? Set.of() : apps));
         Set<String> upper = new LinkedHashSet<>();
         for (String m : methods == null ? Set.<String>of() : methods) {
-            if (m == null || !TOKEN.matcher(m).matches()) {
+            if (m == null || !Rule.TOKEN.matcher(m).matches()) {
                 throw new IllegalArgumentException("invalid method '" + m + "'");
             }
             upper.add(m.toUpperCase(Locale.ROOT));

@@ -2,6 +2,7 @@ package io.credproxy.daemon.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final Map<String, List<Rule>> exact = new HashMap<>();
     private final List<Rule> wildcards = new ArrayList<>();
+    /** Per rule (by identity: {@link #match} returns these instances), its group and the group's secret names. */
+    private final Map<Rule, List<Rule>> groups = new IdentityHashMap<>();
+    private final Map<Rule, Set<String>> groupSecretNames = new IdentityHashMap<>();
 
     public RuleSet(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -37,6 +41,14 @@ public final class RuleSet {
             } else {
                 exact.computeIfAbsent(rule.host(), h -> new ArrayList<>()).add(rule);
             }
+        }
+        // Built once here, not per request: a rule's group never changes after the set is built.
+        for (Rule rule : this.rules) {
+            List<Rule> group = group(rule);
+            Set<String> names = new LinkedHashSet<>();
+            group.forEach(member -> names.addAll(member.secretNames()));
+            groups.put(rule, List.copyOf(group));
+            groupSecretNames.put(rule, Set.copyOf(names)); // what RuleSelection keeps anyway: not copied again
         }
     }
 
@@ -80,14 +92,12 @@ public final class RuleSet {
         if (best == null) {
             return RuleSelection.NONE;
         }
-        List<Rule> group = group(best);
+        List<Rule> group = groups.get(best);
         String appRefusal = null;
         String scopeRefusal = null;
         RequestPath path = null;
         String pathProblem = null;
-        Set<String> names = new LinkedHashSet<>();
         for (Rule rule : group) {
-            names.addAll(rule.secretNames());
             RuleScope scope = rule.scope();
             if (!scope.admitsApp(app)) {
                 appRefusal = appRefusal != null ? appRefusal : "app " + app + " may not use the credentials for " + host;
@@ -116,7 +126,7 @@ public final class RuleSet {
                         : "path is outside the paths allowed with the credentials for " + host;
             }
         }
-        return RuleSelection.refused(scopeRefusal != null ? scopeRefusal : appRefusal, names);
+        return RuleSelection.refused(scopeRefusal != null ? scopeRefusal : appRefusal, groupSecretNames.get(best));
     }
 
     /** The rules with the same host pattern and port as {@code best}, in file order. */

@@ -48,7 +48,7 @@ public final class ProtectedFile {
         for (PosixFilePermission p : permissions) {
             if (forbidden.contains(p)) {
                 throw new ConfigException(what + " " + file + " is open to " + (groupMayRead ? "others or writable by its group"
-                        : "group or others") + " (mode " + SecretStore.modeString(permissions) + "); run: chmod 600 " + file);
+                        : "group or others") + " (mode " + modeString(permissions) + "); run: chmod 600 " + file);
             }
         }
         long ownerUid;
@@ -66,5 +66,13 @@ public final class ProtectedFile {
         if (!Files.isReadable(file)) {
             throw new ConfigException(what + " " + file + " is not readable by this user");
         }
+    }
+
+    static String modeString(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o", mode);
     }
 }

@@ -1,14 +1,11 @@
 package io.credproxy.daemon.secrets;
 
-import com.sun.security.auth.module.UnixSystem;
 import io.credproxy.daemon.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Loads secret values from the env file named by the config's {@code secrets:} key.
@@ -76,19 +73,11 @@ public final class SecretStore {
      * @throws ConfigException naming the file and the problem
      */
     public static void checkSafe(Path file) throws ConfigException {
-        checkSafe(file, new UnixSystem().getUid(), System.getProperty("user.name"));
+        ProtectedFile.check(file, "secrets file", false);
     }
 
     /** {@link #checkSafe(Path)} for a given current user, so tests need not switch users. */
     static void checkSafe(Path file, long currentUid, String currentUser) throws ConfigException {
         ProtectedFile.check(file, "secrets file", false, currentUid, currentUser);
-    }
-
-    static String modeString(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission p : permissions) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return String.format("%04o", mode);
     }
 }

@@ -2,7 +2,6 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.limits.IdleTimeout;
 import io.credproxy.daemon.metrics.Limit;
-import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.wire.ProxyIdentity;
@@ -99,8 +98,7 @@ final class ConnectHandler implements RequestSink {
     }
 
     private void tunnel() {
-        UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses()
-                ? address -> proxy.stages().onUpstreamAddress(exchange.target(), address) : UpstreamAddressCheck.ANY;
+        UpstreamAddressCheck check = UpstreamAddressCheck.of(proxy.stages(), exchange.target());
         proxy.upstreams().connectTunnel(target, ctx.channel().eventLoop(), check).addListener((Future<Channel> f) -> {
             if (cancelled) {
                 if (f.isSuccess()) {
@@ -124,14 +122,8 @@ final class ConnectHandler implements RequestSink {
     }
 
     private void failed(UpstreamFailure failure, boolean keepAlive) {
-        ProxyError kind = failure.kind();
-        if (kind != null) {
-            proxy.metrics().error(kind);
-        }
+        failure.recordOn(exchange, proxy.metrics());
         ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), failure.proxyStatus(), keepAlive));
-        exchange.decision(failure.decision());
-        exchange.status(failure.status().code());
-        exchange.reason(failure.reason());
         proxy.stages().onComplete(exchange);
         owner.exchangeFinished(this, !keepAlive);
     }

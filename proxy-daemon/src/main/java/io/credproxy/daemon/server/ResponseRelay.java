@@ -198,15 +198,9 @@ final class ResponseRelay {
 
     /** Answers the client with the daemon's own error; nothing of an upstream response was sent yet. */
     void fail(UpstreamFailure failure) {
-        ProxyError kind = failure.kind();
-        if (kind != null) {
-            proxy.metrics().error(kind);
-        }
+        failure.recordOn(exchange, proxy.metrics());
         ex.reusable = false;
-        exchange.decision(failure.decision());
         exchange.secretNames().clear();
-        exchange.reason(failure.reason());
-        exchange.status(failure.status().code());
         // Keep the client connection unless a request body is still on its way (the empty end of
         // a bodiless request may simply not have been read yet; ForwardHandler drops it).
         ex.closeClient = ex.closeClient || !clientKeepAlive || (!ex.bodyComplete && expectsBody);

@@ -1,6 +1,5 @@
 package io.credproxy.daemon.server;
 
-import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.protocol.report.Decision;
 import io.netty.channel.Channel;
@@ -22,33 +21,16 @@ final class TransparentTunnelHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext proxy;
     private final Exchange exchange;
     private boolean clientGone;
-    private boolean opened;
 
     TransparentTunnelHandler(ProxyContext proxy, Exchange exchange) {
         this.proxy = proxy;
         this.exchange = exchange;
     }
 
+    /** Added once the connection hooks answered, on an active channel (TransparentInitializer): connects upstream now. */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            open(ctx); // added once the connection hooks answered, after the channel became active
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        open(ctx);
-        ctx.fireChannelActive();
-    }
-
-    private void open(ChannelHandlerContext ctx) {
-        if (opened) {
-            return;
-        }
-        opened = true;
-        UpstreamAddressCheck check = proxy.stages().judgesUpstreamAddresses()
-                ? address -> proxy.stages().onUpstreamAddress(exchange.target(), address) : UpstreamAddressCheck.ANY;
+        UpstreamAddressCheck check = UpstreamAddressCheck.of(proxy.stages(), exchange.target());
         proxy.upstreams().connectTunnel(exchange.destination(), ctx.channel().eventLoop(), check)
                 .addListener((Future<Channel> f) -> connected(ctx, f));
     }
@@ -65,13 +47,7 @@ final class TransparentTunnelHandler extends ChannelInboundHandlerAdapter {
         }
         if (!f.isSuccess()) {
             UpstreamFailure failure = UpstreamFailure.classify(f.cause(), exchange.destination(), proxy.connectTimeoutMillis());
-            ProxyError kind = failure.kind();
-            if (kind != null) {
-                proxy.metrics().error(kind);
-            }
-            exchange.decision(failure.decision());
-            exchange.status(failure.status().code());
-            exchange.reason(failure.reason());
+            failure.recordOn(exchange, proxy.metrics());
             proxy.stages().onComplete(exchange);
             ctx.close();
             return;

@@ -1,6 +1,8 @@
 package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.metrics.ProxyError;
+import io.credproxy.daemon.metrics.ProxyMetrics;
+import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.StageResult;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.Decision;
@@ -33,6 +35,17 @@ public record UpstreamFailure(HttpResponseStatus status, String proxyStatus, Str
     }
 
     /** Which failure count this is, from its status and error type; {@code null} for a refusal by policy, which is no failure. */
+    /** Counts this failure by kind and records it as the exchange's outcome (decision, status, reason). */
+    void recordOn(Exchange exchange, ProxyMetrics metrics) {
+        ProxyError kind = kind();
+        if (kind != null) {
+            metrics.error(kind);
+        }
+        exchange.decision(decision);
+        exchange.status(status.code());
+        exchange.reason(reason);
+    }
+
     public ProxyError kind() {
         if (decision == Decision.DENIED) {
             return null;
