@@ -221,7 +221,7 @@ public final class UpstreamConnector implements Upstreams, AutoCloseable {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(initializer);
-            ChannelFuture connected = bootstrap.connect(target);
+            ChannelFuture connected = bootstrap.connect(DialTarget.of(target));
             connected.addListener((ChannelFuture f) -> {
                 if (!f.isSuccess()) {
                     promise.tryFailure(f.cause());
