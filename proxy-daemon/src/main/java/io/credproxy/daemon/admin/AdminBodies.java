@@ -4,6 +4,7 @@ import io.credproxy.daemon.limits.RequestHeadGuard;
 import io.credproxy.daemon.metrics.Limit;
 import io.credproxy.daemon.metrics.LimitMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the endpoint has answered ({@link Received#release}); a body that would take the admin port past
  * its budget gets 503 (the agent sends it again later), one over {@value AdminServer#MAX_BODY_BYTES}
  * bytes gets 413, and one that has not fully arrived within the request timeout of its head gets
- * 408. Each ends the connection. Runs on the admin port's event loop.
+ * 408. Each ends the connection (a 413 once the client has had it: {@link LingeringClose}).
+ * Runs on the admin port's event loop.
  */
 final class AdminBodies extends ChannelInboundHandlerAdapter {
     /** A whole request: its head, its body, and the budget it holds until released. */
@@ -41,6 +43,7 @@ final class AdminBodies extends ChannelInboundHandlerAdapter {
     private ByteArrayOutputStream body;
     private long reserved;
     private ScheduledFuture<?> timer;
+    private boolean refused;
 
     /**
      * @param budgetLeft the bytes left in the budget all admin connections share
@@ -55,6 +58,10 @@ final class AdminBodies extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg); // read after a refusal only so the connection can end cleanly
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             heads.headReceived();
             if (head != null || request.decoderResult().isFailure()) {
@@ -144,7 +151,10 @@ final class AdminBodies extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, int status, String reason) {
         drop();
         head = null;
-        AdminHandler.write(ctx, AdminResponse.text(status, reason + "\n"), false);
+        refused = true;
+        // Only a 413 lingers: its client is well-behaved and still sending; the others close at once and free the slot.
+        AdminHandler.send(ctx, AdminResponse.text(status, reason + "\n"), false)
+                .addListener(status == 413 ? LingeringClose.after(ctx) : ChannelFutureListener.CLOSE);
     }
 
     private void drop() {

@@ -1,6 +1,7 @@
 package io.credproxy.daemon.admin;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -129,6 +130,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminBodies.Receive
     }
 
     static void write(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
+        var written = send(ctx, response, keepAlive);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Writes the response, marked {@code Connection: close} unless kept alive; the caller decides how to end. */
+    static ChannelFuture send(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
                 Unpooled.wrappedBuffer(response.body()));
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
@@ -138,10 +147,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminBodies.Receive
         if (!keepAlive) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        var written = ctx.writeAndFlush(out);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        return ctx.writeAndFlush(out);
     }
 
     @Override

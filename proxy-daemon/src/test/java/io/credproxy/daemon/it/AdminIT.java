@@ -71,6 +71,15 @@ class AdminIT extends InProcessDaemonIT {
         assertThat(call("GET", "/healthz").statusCode()).as("the admin port still serves").isEqualTo(200);
     }
 
+    @Test
+    void aClientStillSendingItsTooLargeBodyReadsThe413InsteadOfAReset() throws Exception {
+        byte[] tooBig = new byte[4 * AdminServer.MAX_BODY_BYTES];
+        for (int attempt = 0; attempt < 30; attempt++) { // a reset that overtakes the 413 is a race: give it chances
+            assertThat(post("/events", tooBig).statusCode()).as("attempt %d", attempt).isEqualTo(413);
+        }
+        assertThat(call("GET", "/healthz").statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<String> post(String path, byte[] body) throws Exception {
         return DIRECT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.daemon.adminAddress().getPort() + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
