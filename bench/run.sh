@@ -26,7 +26,8 @@
 # Environment: CREDPROXY_JAVA (default: java), CREDPROXY_JAVA_OPTS (default: the JVM options of
 #   packaging/systemd/credproxy.service's ExecStart=, whose Environment= lines apply too), CREDPROXY_JAR,
 #   LOADGEN_JAVA (default: Temurin 25 when present, else java), MITMDUMP_QUIET=1 (mitmdump -q),
-#   CREDPROXY_BASELINE_JAVA_OPTS (default: the same as credproxy's) for --baseline-jar.
+#   CREDPROXY_BASELINE_JAVA_OPTS (default: the same as credproxy's) and CREDPROXY_BASELINE_ENV
+#   (space-separated NAME=VALUE; default: the unit's Environment=) for --baseline-jar.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -119,6 +120,11 @@ unit_opts="$(sed -n 's|^ExecStart=/usr/bin/java \(.*\) -jar .*|\1|p' "$unit")"
 [ -n "$unit_opts" ] || { echo "bench: cannot read the JVM options from $unit's ExecStart=" >&2; exit 2; }
 read -r -a unit_env <<< "$(sed -n 's|^Environment=||p' "$unit" | tr '\n' ' ')"
 credproxy_opts="${CREDPROXY_JAVA_OPTS:-$unit_opts}"
+if [ -n "${CREDPROXY_BASELINE_ENV+set}" ]; then
+  read -r -a baseline_env <<< "$CREDPROXY_BASELINE_ENV"
+else
+  baseline_env=("${unit_env[@]}")
+fi
 if [ -n "${LOADGEN_JAVA:-}" ]; then
   loadgen_java="$LOADGEN_JAVA"
 elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
@@ -318,7 +324,7 @@ if want credproxy-baseline; then
     -e "s|credproxy-ca|credproxy-baseline-ca|" -e "s|credproxy-audit.log|credproxy-baseline-audit.log|" \
     "$work/etc/credproxy.yaml" > "$work/etc/credproxy-baseline.yaml"
   # shellcheck disable=SC2086 # the options are a list by convention
-  env "${unit_env[@]}" "$credproxy_java" ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts} -jar "$baseline_jar" daemon --config "$work/etc/credproxy-baseline.yaml" \
+  env "${baseline_env[@]}" "$credproxy_java" ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts} -jar "$baseline_jar" daemon --config "$work/etc/credproxy-baseline.yaml" \
     > "$work/credproxy-baseline.log" 2>&1 &
   credproxy_base_pid=$!
   pids+=("$credproxy_base_pid")
@@ -452,7 +458,7 @@ meta=(
   --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
   --meta "credproxy=$(java_version "$credproxy_java"), $(basename "$daemon_jar")"
   --meta "credproxy JVM options=$credproxy_opts${unit_env[*]:+ (environment: ${unit_env[*]})}$([ -z "${CREDPROXY_JAVA_OPTS:-}" ] && echo ", from packaging/systemd/credproxy.service")"
-  ${baseline_jar:+--meta "credproxy-baseline=$baseline_jar, JVM options ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts}"}
+  ${baseline_jar:+--meta "credproxy-baseline=$baseline_jar, JVM options ${CREDPROXY_BASELINE_JAVA_OPTS:-$credproxy_opts}${baseline_env[*]:+ (environment: ${baseline_env[*]})}"}
   --meta "mitmdump=$(mitmdump --version 2>/dev/null | head -1) with bench/mitm_inject_addon.py (the seed's addon)"
   --meta "upstream=$(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker) for GETs (h2 too) and the download; the benchmark's Netty server (1 thread) for SSE and uploads; gRPC-java for gRPC"
 )
