@@ -35,8 +35,8 @@ public final class UnixSignals {
      * Installs {@code action} for signal {@code name} ({@code "HUP"}, {@code "TERM"}, {@code "INT"}).
      * The action runs on a thread the JVM starts for each signal.
      *
-     * @throws Unavailable when this JVM reserves the signal (say, with {@code -Xrs}) or has no
-     *     {@code sun.misc.Signal}; the JVM's handling stays as it was
+     * @throws Unavailable when this JVM reserves the signal (say, with {@code -Xrs}), the process was
+     *     started with it ignored, or there is no {@code sun.misc.Signal}; the JVM's handling stays as it was
      */
     public static Installed install(String name, Runnable action) throws Unavailable {
         try {
@@ -55,6 +55,12 @@ public final class UnixSignals {
                     });
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
             Object previous = handle.invoke(null, signal, handler);
+            if (previous == handlerClass.getField("SIG_IGN").get(null)) {
+                // The process was started with the signal ignored (nohup does that to SIGHUP): the JVM
+                // keeps it ignored and installs nothing, without an error. Say so instead of pretending.
+                handle.invoke(null, signal, previous);
+                throw new Unavailable("SIG" + name + " is ignored by this process (started under nohup?)");
+            }
             return () -> {
                 try {
                     handle.invoke(null, signal, previous);
