@@ -6,8 +6,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 /**
  * The {@code %msg} of the daemon's text log layout with every unsafe character escaped
  * ({@link LogText#escape}): whatever a log statement is given, a client's bytes cannot forge a
- * line or drive the terminal that shows the log. Registered as {@code %msg} in {@code logback.xml}
- * and in {@link LogSetup}'s layouts; the JSON layout escapes control characters itself.
+ * line or drive the terminal that shows the log. Registered as {@code %msg} in {@link LogSetup}'s
+ * text layouts; the JSON layout escapes control characters itself.
  */
 public final class EscapingMessageConverter extends MessageConverter {
     @Override

@@ -16,11 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code --log-format}, {@code --log-level} and the journald priority prefix to the
- * logging that {@code logback.xml} set up.
+ * logging that {@link DaemonLogConfigurator} set up.
  *
- * <p>It swaps the encoder of {@code logback.xml}'s {@value #APPENDER} appender and sets the level of
- * the {@code io.credproxy} loggers; everything else (Netty at WARN, the root logger) stays as that
- * file says. An operator who brings a Logback configuration of their own
+ * <p>It swaps the encoder of the {@value #APPENDER} appender and sets the level of the
+ * {@code io.credproxy} loggers; everything else (Netty at WARN, the root logger) stays as set up. An operator who brings a Logback configuration of their own
  * ({@code -Dlogback.configurationFile}) without that appender keeps it untouched.
  */
 public final class LogSetup {
@@ -91,7 +90,7 @@ public final class LogSetup {
         return encoder;
     }
 
-    /** The text layout, its {@code %msg} escaped ({@link EscapingMessageConverter}) as in {@code logback.xml}. */
+    /** The text layout, its {@code %msg} escaped ({@link EscapingMessageConverter}) as everywhere in the daemon. */
     private static Encoder<ILoggingEvent> text(LoggerContext context, boolean journal) {
         PatternLayout layout = new PatternLayout();
         layout.getInstanceConverterMap().put("msg", EscapingMessageConverter::new);
