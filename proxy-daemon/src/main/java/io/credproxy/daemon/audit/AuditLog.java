@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,7 +39,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private final AuditLogSettings settings;
     private final Runnable beforeEachLine;
     private final ObjectWriter writer = AuditJson.newMapper().writer();
-    private final BlockingQueue<Object> queue;
+    private final EventQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong agentOverShare = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -58,7 +56,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private AuditLog(AuditLogSettings settings, Runnable beforeEachLine) throws IOException {
         this.settings = settings;
         this.beforeEachLine = Objects.requireNonNull(beforeEachLine, "beforeEachLine");
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.queue = new EventQueue<>(settings.queueCapacity());
         this.file = new AuditFile(settings);
         file.open();
         this.thread = new Thread(this::run, "credproxy-audit-writer");
@@ -177,7 +175,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             }
         }
         // An event offered just as close() began may have slipped in after the last check.
-        queue.drainTo(batch);
+        queue.drainTo(batch, Integer.MAX_VALUE);
         batch.forEach(this::writeLine);
         flush();
         closeFile();

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +53,6 @@ public final class CertificateAuthority {
     public static final String KEY_FILE = "ca-key.pem";
     static final Duration VALIDITY = Duration.ofDays(3650);
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
@@ -180,11 +178,12 @@ public final class CertificateAuthority {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
         return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM).build(keys.getPrivate())));
+                builder.build(new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM).setSecureRandom(KeyPairs.RANDOM)
+                        .build(keys.getPrivate())));
     }
 
     static BigInteger serial() {
-        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+        return new BigInteger(127, KeyPairs.RANDOM).add(BigInteger.ONE);
     }
 
     private static void writeAtomically(Path dir, Path target, String content, Set<PosixFilePermission> mode) throws IOException {

@@ -63,7 +63,8 @@ public final class LeafCertificateFactory {
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer));
             X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM).build(ca.privateKey())));
+                    builder.build(new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM)
+                            .setSecureRandom(KeyPairs.RANDOM).build(ca.privateKey())));
             return new IssuedCertificate(keys.getPrivate(), leaf, issuer);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot mint a certificate for " + host, e);
