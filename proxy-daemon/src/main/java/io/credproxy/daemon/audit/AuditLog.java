@@ -3,12 +3,14 @@ package io.credproxy.daemon.audit;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
+import io.netty.util.internal.PlatformDependent;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,14 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes audit events and agent events as JSON lines to a file, off the request path.
  *
- * <p>{@link #record} only offers the event to a bounded queue: it never blocks and never does I/O
- * on the caller's thread (a Netty event loop), nor wakes the writer, which looks for work every
- * {@value #TICK_MILLIS} ms when idle. When the queue is full the event is dropped and
- * counted ({@link #dropped()}, exported as a metric): losing an audit line under overload is better
- * than stalling every proxied connection. One writer thread serialises the lines with Jackson,
- * appends them to the {@link AuditFile} (which rotates by size), flushes at least every
- * {@code flushInterval} (so a crash loses at most about a second) and drains the queue completely
- * on {@link #close()}.
+ * <p>{@link #record} only offers the event to a bounded lock-free queue (JCTools' MPSC array via Netty; an
+ * {@code ArrayBlockingQueue}'s lock, held while the writer drains, parked event loops): it never blocks, does no
+ * I/O on the caller's thread (a Netty event loop) and never wakes the writer, which looks for work every
+ * {@value #TICK_MILLIS} ms when idle. When the queue is full the event is dropped and counted ({@link #dropped()},
+ * exported as a metric): losing an audit line under overload is better than stalling every proxied connection. One
+ * writer thread serialises the lines with Jackson, appends them to the {@link AuditFile} (which rotates by size),
+ * flushes at least every {@code flushInterval} (so a crash loses at most about a second) and drains the queue
+ * completely on {@link #close()}.
  *
  * <p>Events arrive redacted: request and tunnel events by the {@link io.credproxy.daemon.pipeline.AuditRecorder},
  * agent events by the {@code /events} endpoint, each the one redaction pass of its kind.
@@ -34,12 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long TICK_MILLIS = 20; // how long the writer sleeps when it finds nothing to write
+    private static final long TICK_MILLIS = 20;
 
     private final AuditLogSettings settings;
     private final Runnable beforeEachLine;
     private final ObjectWriter writer = AuditJson.newMapper().writer();
-    private final EventQueue<Object> queue;
+    private final Queue<Object> queue;
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong agentOverShare = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -56,7 +58,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private AuditLog(AuditLogSettings settings, Runnable beforeEachLine) throws IOException {
         this.settings = settings;
         this.beforeEachLine = Objects.requireNonNull(beforeEachLine, "beforeEachLine");
-        this.queue = new EventQueue<>(settings.queueCapacity());
+        this.queue = PlatformDependent.newFixedMpscQueue(settings.queueCapacity());
         this.file = new AuditFile(settings);
         file.open();
         this.thread = new Thread(this::run, "credproxy-audit-writer");
@@ -90,10 +92,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     }
 
     private void enqueue(Object event) {
-        if (event == null) {
-            return;
-        }
-        if (closed || !queue.offer(event)) {
+        if (event != null && (closed || !queue.offer(event))) {
             dropped.increment();
         }
     }
@@ -156,7 +155,9 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             }
             if (first != null) {
                 batch.add(first);
-                queue.drainTo(batch, 4096);
+                for (Object e; batch.size() < 4096 && (e = queue.poll()) != null; ) {
+                    batch.add(e);
+                }
                 for (Object event : batch) {
                     dirty |= writeLine(event);
                 }
@@ -175,8 +176,9 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             }
         }
         // An event offered just as close() began may have slipped in after the last check.
-        queue.drainTo(batch, Integer.MAX_VALUE);
-        batch.forEach(this::writeLine);
+        for (Object e; (e = queue.poll()) != null; ) {
+            writeLine(e);
+        }
         flush();
         closeFile();
     }

@@ -5,10 +5,11 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -29,7 +30,7 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     private final LongAdder dropped = new LongAdder();
     private int queueSize = 8192;
     private long tickMillis = 20;
-    private ArrayBlockingQueue<ILoggingEvent> queue;
+    private Queue<ILoggingEvent> queue;
     private Thread worker;
 
     public void setQueueSize(int queueSize) {
@@ -51,7 +52,9 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
             addError("queueSize and tickMillis must be at least 1");
             return;
         }
-        queue = new ArrayBlockingQueue<>(queueSize);
+        // Lock-free for the event loops that offer (JCTools' MPSC array, via Netty; rounded up to a power of
+        // two): an ArrayBlockingQueue's lock, held by the worker while it drains, would park them.
+        queue = PlatformDependent.newFixedMpscQueue(queueSize);
         worker = new Thread(this::run, "credproxy-log-" + getName());
         worker.setDaemon(true);
         super.start();
@@ -69,14 +72,22 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     private void run() {
         List<ILoggingEvent> batch = new ArrayList<>(256);
         while (isStarted()) {
-            if (queue.drainTo(batch, 1024) == 0) {
+            if (drain(batch, 1024) == 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(tickMillis));
                 continue;
             }
             write(batch);
         }
-        queue.drainTo(batch);
+        drain(batch, Integer.MAX_VALUE);
         write(batch);
+    }
+
+    private int drain(List<ILoggingEvent> batch, int max) {
+        int n = 0;
+        for (ILoggingEvent e; n < max && (e = queue.poll()) != null; n++) {
+            batch.add(e);
+        }
+        return n;
     }
 
     private void write(List<ILoggingEvent> batch) {
