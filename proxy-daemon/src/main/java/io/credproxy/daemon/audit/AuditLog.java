@@ -3,14 +3,13 @@ package io.credproxy.daemon.audit;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
-import io.netty.util.internal.PlatformDependent;
+import io.credproxy.daemon.logging.EventQueue;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes audit events and agent events as JSON lines to a file, off the request path.
  *
- * <p>{@link #record} only offers the event to a bounded lock-free queue (JCTools' MPSC array via Netty; an
+ * <p>{@link #record} only offers the event to a bounded lock-free queue ({@link EventQueue}; an
  * {@code ArrayBlockingQueue}'s lock, held while the writer drains, parked event loops): it never blocks, does no
  * I/O on the caller's thread (a Netty event loop) and never wakes the writer, which looks for work every
  * {@value #TICK_MILLIS} ms when idle. When the queue is full the event is dropped and counted ({@link #dropped()},
@@ -41,7 +40,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private final AuditLogSettings settings;
     private final Runnable beforeEachLine;
     private final ObjectWriter writer = AuditJson.newMapper().writer();
-    private final Queue<Object> queue;
+    private final EventQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong agentOverShare = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -58,7 +57,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
     private AuditLog(AuditLogSettings settings, Runnable beforeEachLine) throws IOException {
         this.settings = settings;
         this.beforeEachLine = Objects.requireNonNull(beforeEachLine, "beforeEachLine");
-        this.queue = PlatformDependent.newFixedMpscQueue(settings.queueCapacity());
+        this.queue = new EventQueue<>(settings.queueCapacity());
         this.file = new AuditFile(settings);
         file.open();
         this.thread = new Thread(this::run, "credproxy-audit-writer");
@@ -155,9 +154,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
             }
             if (first != null) {
                 batch.add(first);
-                for (Object e; batch.size() < 4096 && (e = queue.poll()) != null; ) {
-                    batch.add(e);
-                }
+                queue.drainTo(batch, 4096);
                 for (Object event : batch) {
                     dirty |= writeLine(event);
                 }

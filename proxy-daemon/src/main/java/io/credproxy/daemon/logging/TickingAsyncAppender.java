@@ -5,11 +5,9 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
-import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +28,7 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     private final LongAdder dropped = new LongAdder();
     private int queueSize = 8192;
     private long tickMillis = 20;
-    private Queue<ILoggingEvent> queue;
+    private EventQueue<ILoggingEvent> queue;
     private Thread worker;
 
     public void setQueueSize(int queueSize) {
@@ -52,9 +50,7 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
             addError("queueSize and tickMillis must be at least 1");
             return;
         }
-        // Lock-free for the event loops that offer (JCTools' MPSC array, via Netty; rounded up to a power of
-        // two): an ArrayBlockingQueue's lock, held by the worker while it drains, would park them.
-        queue = PlatformDependent.newFixedMpscQueue(queueSize);
+        queue = new EventQueue<>(queueSize); // lock-free for the event loops that offer (see EventQueue)
         worker = new Thread(this::run, "credproxy-log-" + getName());
         worker.setDaemon(true);
         super.start();
@@ -72,22 +68,14 @@ public final class TickingAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     private void run() {
         List<ILoggingEvent> batch = new ArrayList<>(256);
         while (isStarted()) {
-            if (drain(batch, 1024) == 0) {
+            if (queue.drainTo(batch, 1024) == 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(tickMillis));
                 continue;
             }
             write(batch);
         }
-        drain(batch, Integer.MAX_VALUE);
+        queue.drainTo(batch, Integer.MAX_VALUE);
         write(batch);
-    }
-
-    private int drain(List<ILoggingEvent> batch, int max) {
-        int n = 0;
-        for (ILoggingEvent e; n < max && (e = queue.poll()) != null; n++) {
-            batch.add(e);
-        }
-        return n;
     }
 
     private void write(List<ILoggingEvent> batch) {
