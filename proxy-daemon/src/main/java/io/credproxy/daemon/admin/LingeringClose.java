@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ends a connection after a refusal written while the client may still be sending its body.
  *
- * <p>Why not just close: closing a socket with unread input makes the kernel send a reset, and a
- * reset that overtakes the refusal throws the client's copy of it away, so a client that sent a body
- * too large gets "connection reset" instead of the 413 that explains why. As web servers do
+ * <p>Why not just close: the kernel answers the body bytes that keep arriving at a closed socket with
+ * a reset, and a client still writing its body fails on that write: the JDK's HttpClient reports a
+ * broken pipe and never reads the 413 it was sent (AdminIT saw it). As web servers do
  * (nginx's lingering close), the refusal is followed by a half-close (FIN after it), the rest of the
  * input is read and thrown away, and the connection is closed when the client closes its side or
  * after {@link #LINGER_MILLIS}, whichever comes first: bounded, so a client that never stops sending
