@@ -52,7 +52,11 @@ public final class GrpcAgentClient {
     }
 
     public static void main(String[] args) throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilder(args[0] + ":443", TlsChannelCredentials.create()).build();
+        callAndPrint(Grpc.newChannelBuilder(args[0] + ":443", TlsChannelCredentials.create()).build());
+    }
+
+    /** The two calls on {@code channel} with the forged key, each printed (or FAILED), then the channel shut. */
+    static void callAndPrint(ManagedChannel channel) throws InterruptedException {
         try {
             Metadata forged = new Metadata();
             forged.put(Metadata.Key.of("x-goog-api-key", Metadata.ASCII_STRING_MARSHALLER), "proxy-managed");

@@ -2,21 +2,14 @@ package io.credproxy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credproxy.daemon.Daemon;
-import io.credproxy.daemon.DaemonOptions;
-import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.demo.ChildJvm.Libraries;
-import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.testing.Canaries;
-import io.credproxy.testing.GrpcTestServer;
-import io.credproxy.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,44 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcAgentIT {
-    private static final String HOST = "grpc.googleapis.test";
+    private static final String HOST = GrpcDaemonFixture.HOST;
 
-    private GrpcTestServer server;
-    private Daemon daemon;
+    private GrpcDaemonFixture fx;
     private Path hosts;
-    private final Map<String, String> secrets = Canaries.values("GRPC_API_KEY");
-    private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        TestPki pki = TestPki.create("grpc upstream CA", List.of(HOST));
-        server = GrpcTestServer.start(pki, "x-goog-api-key", secrets.get("GRPC_API_KEY"));
-        Path secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
-        Path config = Files.writeString(dir.resolve("credproxy.yaml"), String.join("\n",
-                "listen: 127.0.0.1:0",
-                "admin: 127.0.0.1:0",
-                "secrets: " + secretsFile,
-                "ca_dir: " + dir.resolve("ca"),
-                "audit_log: " + dir.resolve("audit.jsonl"),
-                "upstream:",
-                "  extra_ca: [" + pki.writeCaPem(dir.resolve("upstream-ca.pem")) + "]",
-                "  resolve: {\"" + HOST + ":443\": \"" + server.address() + "\"}",
-                "rules:",
-                "  - host: " + HOST,
-                "    headers: {X-Goog-Api-Key: \"${GRPC_API_KEY}\"}",
-                ""));
-        daemon = Daemon.start(new ConfigLoader().load(config), DaemonOptions.defaults().withAuditSink(events::add));
+        fx = new GrpcDaemonFixture(dir);
         // The app's world: no name but localhost resolves, so only the daemon can reach the host.
         hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
     }
 
     @AfterAll
     void stop() {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (server != null) {
-            server.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -78,20 +49,19 @@ class GrpcAgentIT {
     @EnumSource(Jdk.class)
     void grpcJavaUnderTheAgentCallsThroughTheDaemonWithTheRulesKey(Jdk jdk) throws Exception {
         String app = "grpc-agent-" + jdk.name().toLowerCase(java.util.Locale.ROOT);
-        server.clear();
+        fx.server.clear();
         ChildJvm.Result result = new ChildJvm(jdk)
                 .option("-Djdk.net.hosts.file=" + hosts)
                 .libraries(Libraries.GRPC)
-                .agent("proxy=127.0.0.1:" + daemon.proxyAddress().getPort() + ",admin=127.0.0.1:" + daemon.adminAddress().getPort()
-                        + ",app=" + app)
+                .agent(fx.agentOptions(app))
                 .run(GrpcAgentClient.class, HOST);
 
         assertThat(result.stdout()).as(result.output())
                 .contains("UNARY echo:from-agent")
                 .contains("STREAM part 1 of agent|part 2 of agent|part 3 of agent");
-        assertThat(server.calls()).hasSize(2)
-                .allSatisfy(call -> assertThat(call.credentials()).containsExactly(secrets.get("GRPC_API_KEY")));
-        assertThat(events).filteredOn(e -> e.host().equals(HOST) && e.decision() == Decision.INJECTED).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(Canaries.findLeaks(secrets, List.of(), Map.of("child output", result.output()))).isEmpty();
+        assertThat(fx.server.calls()).hasSize(2)
+                .allSatisfy(call -> assertThat(call.credentials()).containsExactly(fx.secrets.get("GRPC_API_KEY")));
+        assertThat(fx.events).filteredOn(e -> e.host().equals(HOST) && e.decision() == Decision.INJECTED).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(Canaries.findLeaks(fx.secrets, List.of(), Map.of("child output", result.output()))).isEmpty();
     }
 }

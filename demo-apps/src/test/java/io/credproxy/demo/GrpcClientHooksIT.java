@@ -2,24 +2,17 @@ package io.credproxy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credproxy.daemon.Daemon;
-import io.credproxy.daemon.DaemonOptions;
-import io.credproxy.daemon.config.ConfigLoader;
 import io.credproxy.demo.ChildJvm.Jdk;
 import io.credproxy.demo.ChildJvm.Libraries;
 import io.credproxy.protocol.report.AppReport;
-import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.report.Decision;
 import io.credproxy.testing.Canaries;
-import io.credproxy.testing.GrpcTestServer;
-import io.credproxy.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,33 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcClientHooksIT {
-    private static final String HOST = "grpc.googleapis.test";
+    private static final String HOST = GrpcDaemonFixture.HOST;
 
-    private GrpcTestServer server;
-    private Daemon daemon;
+    private GrpcDaemonFixture fx;
     private Path hosts;
-    private final Map<String, String> secrets = Canaries.values("GRPC_API_KEY");
-    private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        TestPki pki = TestPki.create("grpc upstream CA", List.of(HOST));
-        server = GrpcTestServer.start(pki, "x-goog-api-key", secrets.get("GRPC_API_KEY"));
-        Path secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
-        Path config = Files.writeString(dir.resolve("credproxy.yaml"), String.join("\n",
-                "listen: 127.0.0.1:0",
-                "admin: 127.0.0.1:0",
-                "secrets: " + secretsFile,
-                "ca_dir: " + dir.resolve("ca"),
-                "audit_log: " + dir.resolve("audit.jsonl"),
-                "upstream:",
-                "  extra_ca: [" + pki.writeCaPem(dir.resolve("upstream-ca.pem")) + "]",
-                "  resolve: {\"" + HOST + ":443\": \"" + server.address() + "\"}",
-                "rules:",
-                "  - host: " + HOST,
-                "    headers: {X-Goog-Api-Key: \"${GRPC_API_KEY}\"}",
-                ""));
-        daemon = Daemon.start(new ConfigLoader().load(config), DaemonOptions.defaults().withAuditSink(events::add));
+        fx = new GrpcDaemonFixture(dir);
         // The app's world: the name resolves to loopback, where nothing serves gRPC on 443: the app's own
         // resolver (the bypassing client resolves before it connects) finds it, only the daemon reaches the server.
         hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n127.0.0.1 " + HOST + "\n");
@@ -73,11 +47,8 @@ class GrpcClientHooksIT {
 
     @AfterAll
     void stop() {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (server != null) {
-            server.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -96,25 +67,24 @@ class GrpcClientHooksIT {
     @MethodSource("cases")
     void everyGrpcCallGoesThroughTheDaemonAsAProxyWithTheAppsName(Jdk jdk, String sockets, Class<?> client) throws Exception {
         String app = "grpc-" + client.getSimpleName().toLowerCase(Locale.ROOT) + "-" + sockets + "-" + jdk.name().toLowerCase(Locale.ROOT);
-        server.clear();
+        fx.server.clear();
         ChildJvm.Result result = new ChildJvm(jdk)
                 .option("-Djdk.net.hosts.file=" + hosts)
                 .libraries(Libraries.GRPC)
-                .agent("proxy=127.0.0.1:" + daemon.proxyAddress().getPort() + ",admin=127.0.0.1:" + daemon.adminAddress().getPort()
-                        + ",app=" + app + ",sockets=" + sockets)
+                .agent(fx.agentOptions(app) + ",sockets=" + sockets)
                 .run(client, HOST);
 
         assertThat(result.stdout()).as(result.output())
                 .contains("UNARY echo:from-agent")
                 .contains("STREAM part 1 of agent|part 2 of agent|part 3 of agent");
-        assertThat(server.calls()).hasSize(2)
-                .allSatisfy(call -> assertThat(call.credentials()).containsExactly(secrets.get("GRPC_API_KEY")));
-        assertThat(events).as("the daemon's audit names the app (the CONNECT's identity)")
+        assertThat(fx.server.calls()).hasSize(2)
+                .allSatisfy(call -> assertThat(call.credentials()).containsExactly(fx.secrets.get("GRPC_API_KEY")));
+        assertThat(fx.events).as("the daemon's audit names the app (the CONNECT's identity)")
                 .filteredOn(e -> e.host().equals(HOST) && e.decision() == Decision.INJECTED && app.equals(e.app()))
                 .hasSizeGreaterThanOrEqualTo(2);
-        assertThat(Canaries.findLeaks(secrets, List.of(), Map.of("child output", result.output()))).isEmpty();
+        assertThat(Canaries.findLeaks(fx.secrets, List.of(), Map.of("child output", result.output()))).isEmpty();
         // As a proxy, not as a forced connect to a transparent listener (which gRPC's event loop would have run).
-        AppReport report = new LiveReport(daemon.adminAddress()).app(app, r -> r.instrumentedClients().contains("grpc-netty-shaded"));
+        AppReport report = new LiveReport(fx.daemon.adminAddress()).app(app, r -> r.instrumentedClients().contains("grpc-netty-shaded"));
         assertThat(report.bypasses()).as(result.output()).isEmpty();
     }
 }
