@@ -280,6 +280,15 @@ if want direct; then
   target_args+=(--target "name=direct,ca=$work/upstream-ca.pem")
 fi
 
+# Every credproxy daemon of the run reaches the same upstreams (by the name the rule is for).
+upstream_yaml="upstream:
+  extra_ca: [$work/upstream-ca.pem]
+  resolve:
+    \"localhost:$port_nginx\": \"127.0.0.1:$port_nginx\"
+    \"localhost:$port_helper\": \"127.0.0.1:$port_helper\"
+    \"localhost:$port_nginx_h2\": \"127.0.0.1:$port_nginx_h2\"
+    \"localhost:$port_grpc\": \"127.0.0.1:$port_grpc\""
+
 if want credproxy; then
   cat > "$work/etc/credproxy.yaml" <<EOF
 listen: 127.0.0.1:$port_credproxy
@@ -287,13 +296,7 @@ admin: 127.0.0.1:$port_admin
 secrets: $work/etc/secrets.env
 ca_dir: $work/credproxy-ca
 audit_log: $work/credproxy-audit.log
-upstream:
-  extra_ca: [$work/upstream-ca.pem]
-  resolve:
-    "localhost:$port_nginx": "127.0.0.1:$port_nginx"
-    "localhost:$port_helper": "127.0.0.1:$port_helper"
-    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
-    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
+$upstream_yaml
 rules:
   - host: localhost
     headers: {Authorization: "Bearer \${BENCH_API_TOKEN}"}
@@ -341,13 +344,7 @@ admin: 127.0.0.1:$port_id_admin
 secrets: $work/etc/secrets.env
 ca_dir: $work/credproxy-identity-ca
 audit_log: $work/credproxy-identity-audit.log
-upstream:
-  extra_ca: [$work/upstream-ca.pem]
-  resolve:
-    "localhost:$port_nginx": "127.0.0.1:$port_nginx"
-    "localhost:$port_helper": "127.0.0.1:$port_helper"
-    "localhost:$port_nginx_h2": "127.0.0.1:$port_nginx_h2"
-    "localhost:$port_grpc": "127.0.0.1:$port_grpc"
+$upstream_yaml
 apps:
   bench: {uids: [$(id -u)]}
 identity:
