@@ -134,7 +134,7 @@ class ResponseRedactionRelayTest {
         assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("transfer-encoding: chunked").doesNotContainIgnoringCase("content-length")
                 .doesNotContainIgnoringCase("digest").doesNotContainIgnoringCase("content-md5")
                 .contains("X-Echo: Bearer [REDACTED]").contains("X-Echo-Trailer: [REDACTED]").endsWith("\r\n\r\n");
-        assertThat(dechunk(out)).startsWith("raw [REDACTED]\nbearer Bearer [REDACTED]\nbase64 [REDACTED]").endsWith("end\n");
+        assertThat(ChunkedBody.of(out)).startsWith("raw [REDACTED]\nbearer Bearer [REDACTED]\nbase64 [REDACTED]").endsWith("end\n");
         assertThat(upstreams.released).as("the upstream connection stays reusable").containsExactly(upstream);
         assertThat(events).singleElement().satisfies(e -> assertThat(e.decision()).isEqualTo(Decision.INJECTED));
     }
@@ -171,7 +171,7 @@ class ResponseRedactionRelayTest {
 
         String out = received(client);
         assertThat(out).contains("Content-Encoding: gzip");
-        String decoded = gunzip(dechunk(out).getBytes(StandardCharsets.ISO_8859_1));
+        String decoded = gunzip(ChunkedBody.of(out).getBytes(StandardCharsets.ISO_8859_1));
         assertNoTrace(decoded);
         assertThat(decoded).startsWith("raw [REDACTED]\n").endsWith("end\n");
     }
@@ -312,20 +312,6 @@ class ResponseRedactionRelayTest {
         String out = received(client);
         assertThat(out).contains("partial ").doesNotContain(TOKEN.substring(0, 10)).doesNotEndWith("0\r\n\r\n");
         assertThat(client.isOpen()).isFalse();
-    }
-
-    private static String dechunk(String response) {
-        String rest = response.substring(response.indexOf("\r\n\r\n") + 4);
-        StringBuilder body = new StringBuilder();
-        while (true) {
-            int eol = rest.indexOf("\r\n");
-            int size = Integer.parseInt(rest.substring(0, eol), 16);
-            if (size == 0) {
-                return body.toString();
-            }
-            body.append(rest, eol + 2, eol + 2 + size);
-            rest = rest.substring(eol + 2 + size + 2);
-        }
     }
 
     private static byte[] gzip(String text) throws IOException {
