@@ -39,8 +39,9 @@ public final class ServerSslContexts {
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
+            // Qualified: inside a LinkedHashMap subclass a bare "Entry" can mean LinkedHashMap.Entry (javac 25 reads it so).
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, ServerSslContexts.Entry> eldest) {
                 return size() > ServerSslContexts.this.maxHosts;
             }
         };
