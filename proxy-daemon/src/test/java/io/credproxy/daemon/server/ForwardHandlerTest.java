@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,12 +45,19 @@ class ForwardHandlerTest {
     private FakeUpstreams upstreams;
     private ProxyContext proxy;
     private ProxyMetrics stats;
+    /** Client channels a test made; their unread output (encoded responses) is released after it. */
+    private final List<EmbeddedChannel> clients = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
         upstreams = new FakeUpstreams();
         stats = new ProxyMetrics();
         proxy = context(upstreams, events, stats);
+    }
+
+    @AfterEach
+    void releaseWhatTheTestDidNotRead() {
+        clients.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     /** A rule for api.example.com (plaintext allowed), the standard chain recording into {@code events}. */
@@ -68,6 +76,7 @@ class ForwardHandlerTest {
     private EmbeddedChannel client(ClientConnection connection) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(ProxyInitializer.CODEC, HttpCodecs.server()).addLast(ProxyInitializer.FORWARD, new ForwardHandler(proxy, connection, null));
+        clients.add(ch);
         return ch;
     }
 
