@@ -28,6 +28,12 @@ import java.util.function.Supplier;
 public final class IdentityStage implements ConnectionHook, TargetHook, RequestHeadHook {
     /** What the kernel said about the connection's peer; absent when identification was off at connect. */
     public static final AttributeKey<PeerUser> PEER_USER = AttributeKey.valueOf("credproxy.peerUser");
+    /**
+     * The lookup that sets {@link #PEER_USER}, for a later connection hook that must wait for it (the
+     * per-user connection share, {@link ConnectionLimitStage}); completes, never exceptionally, once
+     * {@link #PEER_USER} is set. Absent when identification was off at connect.
+     */
+    public static final AttributeKey<CompletableFuture<PeerUser>> PEER_USER_LOOKUP = AttributeKey.valueOf("credproxy.peerUserLookup");
     /** A lookup that takes longer than this (a stuck read) answers "unknown". */
     static final long LOOKUP_TIMEOUT_MILLIS = 5_000;
 
@@ -51,6 +57,7 @@ public final class IdentityStage implements ConnectionHook, TargetHook, RequestH
                     connection.attr(PEER_USER).set(u);
                     return u;
                 });
+        connection.attr(PEER_USER_LOOKUP).set(user);
         connection.readAfter(user);
         return true;
     }
