@@ -122,7 +122,7 @@ public final class ConnectionLimitStage implements ConnectionHook {
         return user != null && user.known() ? new LocalUser(user.uid()) : peerAddress(connection);
     }
 
-    static Object peerAddress(Connection c) {
+    private static Object peerAddress(Connection c) {
         InetSocketAddress peer = c.peer();
         return peer == null || peer.getAddress() == null ? UNKNOWN_PEER : peer.getAddress();
     }
