@@ -20,7 +20,6 @@ import io.credproxy.daemon.rules.Rule;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.secrets.Secrets;
 import io.credproxy.daemon.tls.CertificateAuthority;
-import io.credproxy.daemon.tls.LeafCertificateFactory;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.TlsEngines;
 import io.credproxy.daemon.tls.UpstreamTls;
@@ -95,7 +94,7 @@ public final class Daemon implements AutoCloseable {
         Policy policy = Policy.load(config, secrets);
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(config.caDir()));
         UpstreamTls upstreamTls = UpstreamTrust.clientContexts(config.upstream().extraCa());
-        ServerSslContexts serverContexts = new ServerSslContexts(new LeafCertificateFactory(ca), options.maxCachedHosts());
+        ServerSslContexts serverContexts = new ServerSslContexts(options.leafIssuer().apply(ca), options.maxCachedHosts());
         PolicyHolder policyHolder = new PolicyHolder(policy);
         LimitsConfig limits = config.limits().resolve(FileDescriptors.limit(), Runtime.getRuntime().maxMemory());
         PeerUidResolver peerUids = new PeerUidResolver(PeerUidResolver.PROC_NET);

@@ -21,6 +21,7 @@ import io.credproxy.daemon.server.ProxyContext;
 import io.credproxy.daemon.server.ProxyServer;
 import io.credproxy.daemon.server.Transport;
 import io.credproxy.daemon.server.UpstreamConnector;
+import io.credproxy.daemon.tls.LeafMinter;
 import io.credproxy.daemon.tls.ServerSslContexts;
 import io.credproxy.daemon.tls.UpstreamTls;
 import java.time.Duration;
@@ -43,10 +44,12 @@ final class ProxyRuntime implements AutoCloseable {
     private final LoopHeartbeat heartbeat;
     private final ProxyHealth health;
     private final EgressStage egress;
+    private final LeafMinter leaves;
 
     private ProxyRuntime(Transport transport, UpstreamConnector connector, ProxyServer server, LoopHeartbeat heartbeat,
-            ProxyHealth health, EgressStage egress) {
+            ProxyHealth health, EgressStage egress, LeafMinter leaves) {
         this.egress = egress;
+        this.leaves = leaves;
         this.transport = transport;
         this.connector = connector;
         this.server = server;
@@ -65,6 +68,7 @@ final class ProxyRuntime implements AutoCloseable {
             throws ConfigException {
         Transport transport = new Transport(options.workerThreads());
         UpstreamConnector connector = null;
+        LeafMinter leaves = new LeafMinter(serverContexts, () -> reporting.limitMetrics().rejected(Limit.LEAF_MINT_QUEUE));
         try {
             connector = new UpstreamConnector(config.upstream(), upstreamTls, transport.channelType(), reporting.metrics());
             ConnectionLimitStage connections = new ConnectionLimitStage(limits.maxConnections(), limits.maxConnectionsPerPeer(),
@@ -72,18 +76,19 @@ final class ProxyRuntime implements AutoCloseable {
             EgressStage egress = new EgressStage(config.egress(), config.upstream().resolve().keySet(),
                     AddressPolicy.LocalAddresses.system());
             StageChain stages = StageChain.standard(connections, egress, new AuditRecorder(reporting.sink()), identity);
-            ProxyContext context = new ProxyContext(policies, serverContexts, connector, stages,
+            ProxyContext context = new ProxyContext(policies, leaves, connector, stages,
                     config.upstream().responseTimeoutMillis(), config.upstream().connectTimeoutMillis(), reporting.metrics(),
                     new ClientLimits(limits, reporting.limitMetrics()));
             ProxyServer server = ProxyServer.start(transport, config.listen(), context);
             LoopHeartbeat heartbeat = new LoopHeartbeat(transport.workers());
             return new ProxyRuntime(transport, connector, server, heartbeat, new ProxyHealth(server::listening, connections, heartbeat),
-                    egress);
+                    egress, leaves);
         } catch (ConfigException | RuntimeException e) {
             if (connector != null) {
                 connector.close();
             }
             transport.close();
+            leaves.close();
             throw e;
         }
     }
@@ -138,12 +143,13 @@ final class ProxyRuntime implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every connection as the event loops shut down. */
+    /** Stops accepting and closes every connection as the event loops shut down, then the leaf-minting thread. */
     @Override
     public void close() {
         heartbeat.close();
         server.close();
         connector.close();
         transport.close();
+        leaves.close();
     }
 }

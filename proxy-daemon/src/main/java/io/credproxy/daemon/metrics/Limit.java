@@ -27,6 +27,8 @@ public enum Limit {
     EVENTS_RATE("events_rate"),
     /** Agent events whose time was far from the daemon's clock; recorded at their arrival time instead. */
     EVENTS_TIME_SKEW("events_time_skew"),
+    /** {@code LeafMinter.MAX_WAITING}: a new host's leaf could not be queued for minting; its TLS handshake failed. */
+    LEAF_MINT_QUEUE("leaf_mint_queue"),
     /** {@code limits.shutdown_grace_ms}: a connection still busy when the grace ran out was closed. */
     SHUTDOWN_GRACE("shutdown_grace");
 

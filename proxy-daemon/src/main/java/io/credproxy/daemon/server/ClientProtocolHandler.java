@@ -6,6 +6,7 @@ import io.credproxy.daemon.metrics.ProxyError;
 import io.credproxy.daemon.pipeline.AuditRecorder;
 import io.credproxy.daemon.pipeline.Exchange;
 import io.credproxy.daemon.pipeline.Target;
+import io.credproxy.daemon.tls.LeafUnavailableException;
 import io.credproxy.protocol.config.HostPort;
 import io.credproxy.protocol.report.Decision;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * exchange forwards, and HTTP/2 flow control holds the client back per stream.
  *
  * <p>A failed handshake is recorded as the CONNECT's exchange ({@code error}, with the reason) and
- * the connection closed: usually a client that does not trust the credproxy CA.
+ * the connection closed: usually a client that does not trust the credproxy CA, or, before the
+ * handshake began, no leaf to be had for the host ({@link LeafUnavailableException}).
  */
 final class ClientProtocolHandler extends ApplicationProtocolNegotiationHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ClientProtocolHandler.class);
@@ -75,7 +77,11 @@ final class ClientProtocolHandler extends ApplicationProtocolNegotiationHandler 
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        // Recorded from the handshake event, which comes with every failure; the exception only closes.
+        // Every failure of the TLS engine comes with a handshake event too, recorded from there. A lookup
+        // failure of the SniHandler comes before any engine, without one: recorded here.
+        if (cause instanceof LeafUnavailableException) {
+            handshakeFailed(cause);
+        }
         ctx.close();
     }
 
@@ -84,8 +90,12 @@ final class ClientProtocolHandler extends ApplicationProtocolNegotiationHandler 
                 cause == null ? null : cause.getMessage()), 120);
         HostPort target = tunnel.connectTarget();
         proxy.metrics().error(ProxyError.TLS_HANDSHAKE);
-        LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
-                tunnel.connectApp(), tunnel.client(), target, reason);
+        if (cause instanceof LeafUnavailableException) {
+            LOG.warn("app={} client={} TLS handshake for {} not started ({})", tunnel.connectApp(), tunnel.client(), target, reason);
+        } else {
+            LOG.warn("app={} client={} TLS handshake for {} failed ({}); does the client trust the credproxy CA?",
+                    tunnel.connectApp(), tunnel.client(), target, reason);
+        }
         Caller caller = tunnel.connectCaller() != null ? tunnel.connectCaller() : Caller.claimed(tunnel.connectApp());
         Exchange exchange = Exchange.connect(new Target(tunnel.connection(), caller, target,
                 Target.Kind.CONNECT, "CONNECT", proxy.policies().current()), Exchange.Scheme.HTTPS);

@@ -2,14 +2,23 @@ package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.limits.RequestHeadGuard;
 import io.credproxy.protocol.config.HostPort;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsyncMapping;
 
 /**
  * The decrypting side of an intercepted connection, for a CONNECT on the proxy port and for a
  * transparent listener alike: TLS with a leaf for the destination, then the protocol the client
  * picks by ALPN ({@link ClientProtocolHandler}), behind a head guard that times the handshake and
  * the first request head together.
+ *
+ * <p>The leaf comes from {@link io.credproxy.daemon.tls.LeafMinter}: at once when cached; otherwise
+ * the {@link SniHandler} holds the connection's reads while the leaf is minted on a thread of its own,
+ * so a new host never stalls the other connections of this event loop. A connection closed meanwhile
+ * (the head guard's timeout counts the wait) ignores the leaf when it comes.
  */
 final class InterceptedTls {
     static final String TLS = "tls";
@@ -22,10 +31,21 @@ final class InterceptedTls {
      * @param tunnel records the client's server name; the leaf is always for {@code destination}
      */
     static void install(ChannelPipeline p, String after, ProxyContext proxy, ClientConnection tunnel, HostPort destination) {
-        SniHandler tls = new SniHandler(hostname -> {
+        EventLoop loop = p.channel().eventLoop();
+        // SniHandler waits on the future returned; the promise it offers is left unused.
+        AsyncMapping<String, SslContext> leaf = (hostname, unused) -> {
             tunnel.sniHost(hostname);
-            return proxy.serverContexts().forHost(destination.host());
-        }, proxy.limits().config().headerTimeoutMillis() + 1000L); // a backstop: the head guard ends it first
+            return proxy.leaves().contextFor(destination.host(), loop);
+        };
+        long backstopMillis = proxy.limits().config().headerTimeoutMillis() + 1000L; // the head guard ends it first
+        SniHandler tls = new SniHandler(leaf, backstopMillis) {
+            @Override
+            protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+                if (!ctx.isRemoved()) { // the connection closed while its leaf was minted
+                    super.replaceHandler(ctx, hostname, context);
+                }
+            }
+        };
         if (after == null) {
             p.addLast(TLS, tls);
         } else {

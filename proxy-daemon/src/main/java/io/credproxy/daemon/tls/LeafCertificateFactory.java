@@ -32,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * {@value #VALIDITY_DAYS} days, well under the 398 days clients accept, capped by the CA's own
  * expiry. This is the only class besides {@link CertificateAuthority} that uses Bouncy Castle.
  */
-public final class LeafCertificateFactory {
+public final class LeafCertificateFactory implements LeafIssuer {
     static final int VALIDITY_DAYS = 90;
 
     private final CertificateAuthority ca;
@@ -42,6 +42,7 @@ public final class LeafCertificateFactory {
     }
 
     /** A fresh key and certificate whose SAN is {@code host} (DNS name or IP address). */
+    @Override
     public IssuedCertificate mint(String host) {
         try {
             KeyPair keys = KeyPairs.generate();

@@ -19,22 +19,26 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>ALPN offers {@code h2} and {@code http/1.1} ({@link TlsEngines#interceptingServer}); what the client picks
  * decides the decrypted side's codec (see {@code server.ClientProtocolHandler}). An entry is minted again
  * when its leaf is within a day of expiry, so a long-running daemon never serves an expired leaf.
+ *
+ * <p>{@link #forHost} mints on the calling thread (a millisecond or two, tens under load): the
+ * daemon's event loops never call it on a miss, they go through {@link LeafMinter}, which mints on a
+ * thread of its own.
  */
 public final class ServerSslContexts {
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);
 
     private record Entry(SslContext context, Instant notAfter) {}
 
-    private final LeafCertificateFactory factory;
+    private final LeafIssuer issuer;
     private final int maxHosts;
     private final Map<String, Entry> cache;
     private long minted;
 
-    public ServerSslContexts(LeafCertificateFactory factory, int maxHosts) {
+    public ServerSslContexts(LeafIssuer issuer, int maxHosts) {
         if (maxHosts < 1) {
             throw new IllegalArgumentException("maxHosts must be positive");
         }
-        this.factory = factory;
+        this.issuer = issuer;
         this.maxHosts = maxHosts;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -47,23 +51,34 @@ public final class ServerSslContexts {
         };
     }
 
-    /** The context presenting a leaf for {@code host} (normalized); thread-safe. */
+    /**
+     * The context presenting a leaf for {@code host} (normalized), minted on this thread when none is
+     * cached or the cached leaf is due for renewal; thread-safe.
+     *
+     * @throws RuntimeException when the mint fails; nothing is cached then
+     */
     public SslContext forHost(String host) {
-        Instant now = Instant.now();
-        synchronized (cache) {
-            Entry entry = cache.get(host);
-            if (entry != null && entry.notAfter().isAfter(now.plus(RENEW_BEFORE))) {
-                return entry.context();
-            }
+        SslContext cached = cached(host);
+        if (cached != null) {
+            return cached;
         }
         // Mint outside the lock: two threads racing on one new host both mint, one wins; harmless.
-        IssuedCertificate issued = factory.mint(host);
+        IssuedCertificate issued = issuer.mint(host);
         Entry entry = new Entry(build(issued), issued.leaf().getNotAfter().toInstant());
         synchronized (cache) {
             cache.put(host, entry);
             minted++;
         }
         return entry.context();
+    }
+
+    /** The cached context for {@code host} if its leaf is not due for renewal, else {@code null}; never mints. */
+    public SslContext cached(String host) {
+        Instant now = Instant.now();
+        synchronized (cache) {
+            Entry entry = cache.get(host);
+            return entry != null && entry.notAfter().isAfter(now.plus(RENEW_BEFORE)) ? entry.context() : null;
+        }
     }
 
     /**
