@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -40,7 +41,9 @@ import javax.net.ssl.SSLContext;
  *       {@code allow_plaintext}), {@value #NO_RULE_PLAIN}: the plain-HTTP upstream on port 80;
  *   <li>{@value #UNTRUSTED}: a rule, served by an upstream whose CA the daemon does not trust;
  *   <li>{@value #WRONG_NAME}: a rule, served by the main upstream whose certificate lacks the name;
- *   <li>{@value #DOWN}, {@value #TUNNEL_DOWN}: a rule / no rule, mapped to a closed port.
+ *   <li>{@value #DOWN}, {@value #TUNNEL_DOWN}: a rule / no rule, mapped to a closed port;
+ *   <li>{@value #SLOW}: a rule, served by the main upstream (no name of its certificate): for tests
+ *       whose leaf issuer mints slowly or fails for it.
  * </ul>
  */
 final class DaemonFixture implements AutoCloseable {
@@ -56,6 +59,7 @@ final class DaemonFixture implements AutoCloseable {
     static final String WRONG_NAME = "wrong-name.test";
     static final String DOWN = "down.test";
     static final String TUNNEL_DOWN = "tunnel-down.test";
+    static final String SLOW = "slow.test";
     /** A rule with {@code allow_plaintext}, its upstream a test's own (mapped with {@code extraResolve}). */
     static final String RAW = "raw.test";
     static final int RESPONSE_TIMEOUT_MS = 3000;
@@ -89,14 +93,15 @@ final class DaemonFixture implements AutoCloseable {
     private Path daemonCaPem;
 
     private DaemonFixture(Path dir, boolean inProcess) throws Exception {
-        this(dir, inProcess, "", Map.of());
+        this(dir, inProcess, "", Map.of(), UnaryOperator.identity());
     }
 
     /**
      * @param extraConfig YAML appended to the generated configuration (a {@code limits:} section)
      * @param extraResolve more {@code upstream.resolve} entries ({@code "raw.test:443"} to a test's own upstream)
      */
-    private DaemonFixture(Path dir, boolean inProcess, String extraConfig, Map<String, String> extraResolve) throws Exception {
+    private DaemonFixture(Path dir, boolean inProcess, String extraConfig, Map<String, String> extraResolve,
+            UnaryOperator<DaemonOptions> options) throws Exception {
         this.dir = dir;
         this.outDir = Files.createDirectories(dir.resolve("out"));
         pki = TestPki.create("upstream test CA", List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, UNTRUSTED, RAW));
@@ -113,7 +118,8 @@ final class DaemonFixture implements AutoCloseable {
         secretsFile = Canaries.writeEnvFile(Files.createDirectories(dir.resolve("secret")).resolve("secrets.env"), secrets);
         configFile = Files.writeString(dir.resolve("credproxy.yaml"), config(closedPort(), extraResolve) + extraConfig);
         if (inProcess) {
-            daemon = Daemon.start(new ConfigLoader().load(configFile), DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2));
+            daemon = Daemon.start(new ConfigLoader().load(configFile),
+                    options.apply(DaemonOptions.defaults().withAuditSink(this::record).withWorkerThreads(2)));
             daemonCaPem = Files.writeString(dir.resolve("daemon-ca.pem"), daemon.certificateAuthority().certificatePem());
         } else {
             daemon = null;
@@ -127,12 +133,17 @@ final class DaemonFixture implements AutoCloseable {
 
     /** Upstreams, secrets, config with {@code extraConfig} appended (e.g. an {@code egress:} section) and an in-process daemon. */
     static DaemonFixture start(Path dir, String extraConfig) throws Exception {
-        return new DaemonFixture(dir, true, extraConfig, Map.of());
+        return new DaemonFixture(dir, true, extraConfig, Map.of(), UnaryOperator.identity());
+    }
+
+    /** Upstreams, secrets, config and an in-process daemon started with {@code options} applied to the fixture's own. */
+    static DaemonFixture start(Path dir, UnaryOperator<DaemonOptions> options) throws Exception {
+        return new DaemonFixture(dir, true, "", Map.of(), options);
     }
 
     /** Upstreams, secrets and config only; start the daemon with {@link #startChild}. */
     static DaemonFixture withoutDaemon(Path dir) throws Exception {
-        return new DaemonFixture(dir, false, "", Map.of());
+        return new DaemonFixture(dir, false, "", Map.of(), UnaryOperator.identity());
     }
 
     /**
@@ -140,7 +151,7 @@ final class DaemonFixture implements AutoCloseable {
      * section) appended and {@code extraResolve} ({@code "host:port": "127.0.0.1:port"}) mapped.
      */
     static DaemonFixture withoutDaemon(Path dir, String extraConfig, Map<String, String> extraResolve) throws Exception {
-        return new DaemonFixture(dir, false, extraConfig, extraResolve);
+        return new DaemonFixture(dir, false, extraConfig, extraResolve, UnaryOperator.identity());
     }
 
     /** Runs the packaged daemon jar in a child JVM against this fixture's config. */
@@ -173,7 +184,7 @@ final class DaemonFixture implements AutoCloseable {
 
     private String config(int closedPort, Map<String, String> extraResolve) {
         Map<String, String> resolve = new LinkedHashMap<>(extraResolve);
-        for (String host : List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, WRONG_NAME)) {
+        for (String host : List.of(CLOUDFLARE, GOOGLE, TELEGRAM, EVIL, PASSTHROUGH, WRONG_NAME, SLOW)) {
             resolve.put(host + ":443", https.address());
         }
         resolve.put(UNTRUSTED + ":443", untrusted.address());
@@ -210,7 +221,7 @@ final class DaemonFixture implements AutoCloseable {
         yaml.append("  - host: ").append(RAW).append('\n')
                 .append("    headers: {Authorization: \"Bearer ${PLAIN_TOKEN}\"}\n")
                 .append("    allow_plaintext: true\n");
-        for (String host : List.of(UNTRUSTED, WRONG_NAME, DOWN)) {
+        for (String host : List.of(UNTRUSTED, WRONG_NAME, DOWN, SLOW)) {
             yaml.append("  - host: ").append(host).append('\n')
                     .append("    headers: {Authorization: \"Bearer ${CLOUDFLARE_D1_API_TOKEN}\"}\n");
         }
