@@ -32,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code reflect:NAME}: answers with the handshake's NAME header values (a server that echoes
  *       a credential into a message);
+ *   <li>{@code reflect-percent:NAME} and {@code reflect-basic:NAME}: the first NAME header value with
+ *       every byte percent-encoded (lower-case hex), and as Base64 of {@code "u:" + value} (a Basic
+ *       credential: the value two bytes into the encoded text); {@code reflect-binary:NAME}: the value's
+ *       bytes in a binary message. Spellings a workload could ask an echoing server for;
  *   <li>{@code big:N}: answers N {@code x} characters;
  *   <li>anything else: echoed, text as text, binary as binary.
  * </ul>
@@ -130,8 +135,15 @@ public final class WebSocketEchoServer implements AutoCloseable {
             if (msg instanceof TextWebSocketFrame text) {
                 String message = text.text();
                 text.release();
+                if (message.startsWith("reflect-binary:")) {
+                    ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(header(message), StandardCharsets.UTF_8)));
+                    return;
+                }
                 String answer = message.startsWith("reflect:")
                         ? String.valueOf(headers.get(message.substring("reflect:".length()).toLowerCase(Locale.ROOT)))
+                        : message.startsWith("reflect-percent:") ? percentEveryByte(header(message))
+                        : message.startsWith("reflect-basic:")
+                                ? Base64.getEncoder().encodeToString(("u:" + header(message)).getBytes(StandardCharsets.UTF_8))
                         : message.startsWith("big:") ? "x".repeat(Integer.parseInt(message.substring(4))) : message;
                 ctx.writeAndFlush(new TextWebSocketFrame(answer));
             } else if (msg instanceof BinaryWebSocketFrame binary) {
@@ -140,6 +152,20 @@ public final class WebSocketEchoServer implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
             }
         }
+
+        /** The first value of the handshake header named after the command's colon. */
+        private String header(String command) {
+            List<String> values = headers.get(command.substring(command.indexOf(':') + 1).toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? "" : values.get(0);
+        }
+    }
+
+    private static String percentEveryByte(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            out.append('%').append(String.format("%02x", b & 0xff));
+        }
+        return out.toString();
     }
 
     /** Over h2 there is no WebSocket here: every stream gets 200 "h2 here". */

@@ -1,5 +1,6 @@
 package io.credproxy.daemon.server;
 
+import io.credproxy.daemon.redaction.RedactionPatterns;
 import io.credproxy.daemon.secrets.Redactor;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,10 +21,14 @@ import org.slf4j.LoggerFactory;
  * or echoing server could otherwise reflect the credential the daemon put on the handshake into a
  * message, and hand it to the workload the daemon keeps it from.
  *
- * <p>Messages arrive whole (Netty's frame decoder and aggregator sit in front, continuation frames
- * joined), so a secret split across frames is still found. Text is redacted as text; binary as
- * bytes (ISO-8859-1, one char per byte, so an ASCII or UTF-8 secret matches byte for byte); a close
- * frame's reason too. The client's own frames go the other way as raw bytes ({@link TunnelRelayHandler}).
+ * <p>Two passes, as a response body gets: the rule's {@link RedactionPatterns} (every spelling of
+ * the secrets put on the handshake that {@code SecretForms} knows: percent-encoded every way,
+ * Base64 at every alignment, JSON- and HTML-escaped), which an echoing server could be asked for,
+ * then the policy's {@link Redactor} (every secret, raw, URL-encoded and Base64). Messages arrive
+ * whole (Netty's frame decoder and aggregator sit in front, continuation frames joined), so a
+ * secret split across frames is still found. Both passes run on the message's bytes (ISO-8859-1,
+ * one char per byte, so an ASCII or UTF-8 secret matches byte for byte), except that the policy's
+ * pass reads a text message as text (its values are characters); a close frame's reason too. The client's own frames go the other way as raw bytes ({@link TunnelRelayHandler}).
  * Back-pressure as in the tunnel: the server is read only while the client can take more.
  */
 final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
@@ -32,11 +37,14 @@ final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
     private final Channel client;
     private final TunnelAccounting accounting;
     private final Redactor redactor;
+    private final RedactionPatterns patterns;
 
-    ServerFrameRelay(Channel client, TunnelAccounting accounting, Redactor redactor) {
+    /** @param patterns the rule's: every form of the secrets on the handshake ({@link RedactionPatterns#none()} for none) */
+    ServerFrameRelay(Channel client, TunnelAccounting accounting, Redactor redactor, RedactionPatterns patterns) {
         this.client = client;
         this.accounting = accounting;
         this.redactor = redactor;
+        this.patterns = patterns;
     }
 
     @Override
@@ -63,22 +71,34 @@ final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
 
     private WebSocketFrame redact(WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            String before = text.text();
+            String bytes = text.content().toString(StandardCharsets.ISO_8859_1);
+            String patterned = patterns.redactLatin1(bytes);
+            String before = patterned == bytes ? text.text() : utf8(patterned);
             String after = redactor.redact(before);
-            return after.equals(before) ? text : replace(text, new TextWebSocketFrame(text.isFinalFragment(), text.rsv(), after));
+            return patterned == bytes && after.equals(before) ? text
+                    : replace(text, new TextWebSocketFrame(text.isFinalFragment(), text.rsv(), after));
         }
         if (frame instanceof BinaryWebSocketFrame binary) {
             String before = binary.content().toString(StandardCharsets.ISO_8859_1);
-            String after = redactor.redact(before);
+            String after = redactor.redact(patterns.redactLatin1(before));
             return after.equals(before) ? binary : replace(binary, new BinaryWebSocketFrame(binary.isFinalFragment(), binary.rsv(),
                     Unpooled.copiedBuffer(after, StandardCharsets.ISO_8859_1)));
         }
         if (frame instanceof CloseWebSocketFrame close && close.content().readableBytes() > 2) {
             String reason = close.reasonText();
-            String after = redactor.redact(reason);
+            String after = redactor.redact(utf8(patterns.redactLatin1(latin1(reason))));
             return after.equals(reason) ? close : replace(close, new CloseWebSocketFrame(close.statusCode(), after));
         }
         return frame;
+    }
+
+    /** The UTF-8 text whose bytes are {@code latin1}'s characters (the marker that replaced a match is ASCII). */
+    private static String utf8(String latin1) {
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private static String latin1(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     private static WebSocketFrame replace(WebSocketFrame old, WebSocketFrame redacted) {

@@ -1,6 +1,7 @@
 package io.credproxy.daemon.server;
 
 import io.credproxy.daemon.pipeline.Exchange;
+import io.credproxy.daemon.redaction.RedactionPatterns;
 import io.credproxy.protocol.report.Decision;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -55,7 +56,8 @@ final class WebSocketRelay {
             up.addAfter("ws-idle", "ws-decoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                     .expectMaskedFrames(false).allowExtensions(false).maxFramePayloadLength(MAX_MESSAGE).build()));
             up.addAfter("ws-decoder", "ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE));
-            up.addAfter("ws-aggregator", "ws-relay", new ServerFrameRelay(client, accounting, exchange.policy().redactor()));
+            up.addAfter("ws-aggregator", "ws-relay", new ServerFrameRelay(client, accounting, exchange.policy().redactor(),
+                    exchange.rule() == null ? RedactionPatterns.none() : exchange.rule().redaction()));
         } else {
             up.addAfter("ws-idle", "ws-relay", new TunnelRelayHandler(client, accounting, false));
         }

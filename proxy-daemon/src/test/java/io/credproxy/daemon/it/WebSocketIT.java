@@ -12,8 +12,11 @@ import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +68,7 @@ class WebSocketIT {
         }
     }
 
-    /** Collects whole text messages and the close. */
+    /** Collects whole messages (binary ones as ISO-8859-1 text) and the close. */
     static final class Collector implements WebSocket.Listener {
         final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -74,6 +77,19 @@ class WebSocketIT {
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            partial.append(new String(bytes, StandardCharsets.ISO_8859_1));
             if (last) {
                 messages.add(partial.toString());
                 partial.setLength(0);
@@ -134,7 +150,7 @@ class WebSocketIT {
         assertThat(server.handshakes()).hasSize(1);
         assertThat(server.handshakes().get(0).get("x-goog-api-key")).containsExactly(fx.secret("EXTRA_KEY"));
         assertThat(server.handshakes().get(0)).doesNotContainKey("sec-websocket-extensions");
-        assertThat(reflected).doesNotContain(fx.secret("EXTRA_KEY")).contains("redacted");
+        assertThat(reflected).doesNotContain(fx.secret("EXTRA_KEY")).contains("[REDACTED]");
         assertThat(big).hasSize(300_000);
         AuditEvent event = eventsFor(WS).get(0);
         assertThat(eventsFor(WS)).hasSize(1);
@@ -144,6 +160,36 @@ class WebSocketIT {
         assertThat(event.bytesDown()).isGreaterThan(300_000);
         assertThat(event.bytesUp()).isGreaterThan(0);
         assertThat(fx.leaks(Map.of("messages", reflected))).isEmpty();
+    }
+
+    /**
+     * The spellings the policy's redactor alone does not know (every byte percent-encoded; Base64 of a
+     * Basic credential, the value two bytes into it) come out redacted too, as in a response body.
+     */
+    @Test
+    void aCredentialReflectedInAnotherSpellingIsRedactedToo() throws Exception {
+        String secret = fx.secret("EXTRA_KEY");
+        StringBuilder percent = new StringBuilder();
+        for (byte b : secret.getBytes(StandardCharsets.UTF_8)) {
+            percent.append('%').append(String.format("%02x", b & 0xff));
+        }
+        String basic = Base64.getEncoder().encodeToString(("u:" + secret).getBytes(StandardCharsets.UTF_8));
+        Collector collector = new Collector();
+        WebSocket ws = open(WS, fx.trustDaemon(), collector);
+
+        ws.sendText("reflect-percent:x-goog-api-key", true).get(10, TimeUnit.SECONDS);
+        String percentReflected = collector.next();
+        ws.sendText("reflect-basic:x-goog-api-key", true).get(10, TimeUnit.SECONDS);
+        String basicReflected = collector.next();
+        ws.sendText("reflect-binary:x-goog-api-key", true).get(10, TimeUnit.SECONDS);
+        String binaryReflected = collector.next();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+
+        assertThat(percentReflected).doesNotContain(percent.substring(3, percent.length() - 3)).contains("[REDACTED]");
+        // The middle of the encoding is the value's alone; at most a character at each end mixes in its neighbours.
+        assertThat(basicReflected).doesNotContain(basic.substring(4, basic.length() - 4)).contains("[REDACTED]");
+        assertThat(binaryReflected).doesNotContain(secret).contains("[REDACTED]");
+        assertThat(fx.leaks(Map.of("percent", percentReflected, "basic", basicReflected, "binary", binaryReflected))).isEmpty();
     }
 
     @Test
