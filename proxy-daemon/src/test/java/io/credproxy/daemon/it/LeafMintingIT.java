@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and fails for {@value DaemonFixture#DOWN}, a ruled host no other test here connects to.
  */
 class LeafMintingIT {
-    private static final long SLOW_MINT_MILLIS = 2000;
+    // Long against a loaded CI machine: a cached host served through curl must finish well within it.
+    private static final long SLOW_MINT_MILLIS = 4000;
 
     @TempDir
     static Path dir;
@@ -92,7 +93,7 @@ class LeafMintingIT {
             boolean slowStillWaiting = !slowHandshake.isDone();
 
             assertThat(fast.status()).as(fast.stderr()).isEqualTo(200);
-            assertThat(fastMillis).as("the cached host's request, made while the slow mint ran").isLessThan(1000);
+            assertThat(fastMillis).as("the cached host's request, made while the slow mint ran").isLessThan(SLOW_MINT_MILLIS / 2);
             assertThat(slowStillWaiting).as("the slow mint was still running when the fast request was done").isTrue();
             slowHandshake.get(10, TimeUnit.SECONDS); // and the slow client got its leaf in the end
         }
