@@ -71,12 +71,9 @@ final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
 
     private WebSocketFrame redact(WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            String bytes = text.content().toString(StandardCharsets.ISO_8859_1);
-            String patterned = patterns.redactLatin1(bytes);
-            String before = patterned == bytes ? text.text() : utf8(patterned);
-            String after = redactor.redact(before);
-            return patterned == bytes && after.equals(before) ? text
-                    : replace(text, new TextWebSocketFrame(text.isFinalFragment(), text.rsv(), after));
+            String before = text.text();
+            String after = redactText(before);
+            return after.equals(before) ? text : replace(text, new TextWebSocketFrame(text.isFinalFragment(), text.rsv(), after));
         }
         if (frame instanceof BinaryWebSocketFrame binary) {
             String before = binary.content().toString(StandardCharsets.ISO_8859_1);
@@ -86,19 +83,23 @@ final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
         }
         if (frame instanceof CloseWebSocketFrame close && close.content().readableBytes() > 2) {
             String reason = close.reasonText();
-            String after = redactor.redact(utf8(patterns.redactLatin1(latin1(reason))));
+            String after = redactText(reason);
             return after.equals(reason) ? close : replace(close, new CloseWebSocketFrame(close.statusCode(), after));
         }
         return frame;
     }
 
-    /** The UTF-8 text whose bytes are {@code latin1}'s characters (the marker that replaced a match is ASCII). */
-    private static String utf8(String latin1) {
-        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    }
-
-    private static String latin1(String text) {
-        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    /**
+     * A text with the rule's forms taken out of its UTF-8 bytes (one char per byte, as the patterns
+     * are bytes; the marker that replaces a match is ASCII, so the bytes stay UTF-8), then the
+     * policy's redactor's values out of its characters.
+     */
+    private String redactText(String text) {
+        String bytes = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        String patterned = patterns.redactLatin1(bytes);
+        String afterPatterns = patterned == bytes ? text
+                : new String(patterned.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return redactor.redact(afterPatterns);
     }
 
     private static WebSocketFrame replace(WebSocketFrame old, WebSocketFrame redacted) {
