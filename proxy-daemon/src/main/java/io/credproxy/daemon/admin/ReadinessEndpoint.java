@@ -1,9 +1,8 @@
 package io.credproxy.daemon.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import io.credproxy.daemon.audit.AuditJson;
+import io.credproxy.daemon.audit.RecordJson;
 import io.credproxy.daemon.policy.PolicyHolder;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +44,7 @@ public final class ReadinessEndpoint implements AdminEndpoint {
     private final Instant caNotBefore;
     private final Instant caNotAfter;
     private final Clock clock;
-    private final ObjectWriter writer = AuditJson.newMapper().writer();
+    private final RecordJson writer = RecordJson.reportFormat();
 
     /**
      * @param listening whether the proxy port accepts connections
@@ -88,8 +87,8 @@ public final class ReadinessEndpoint implements AdminEndpoint {
     public AdminResponse handle(AdminRequest request) {
         Readiness readiness = check();
         try {
-            return AdminResponse.of(readiness.ready() ? 200 : 503, AdminResponse.JSON, writer.writeValueAsBytes(readiness));
-        } catch (JsonProcessingException e) {
+            return AdminResponse.of(readiness.ready() ? 200 : 503, AdminResponse.JSON, writer.toBytes(readiness));
+        } catch (IOException | RuntimeException e) {
             return AdminResponse.text(500, "cannot serialise the readiness\n");
         }
     }

@@ -1,6 +1,5 @@
 package io.credproxy.daemon.audit;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.credproxy.protocol.report.AuditEvent;
 import io.credproxy.protocol.wire.AgentEvent;
 import io.credproxy.daemon.logging.EventQueue;
@@ -39,7 +38,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
 
     private final AuditLogSettings settings;
     private final Runnable beforeEachLine;
-    private final ObjectWriter writer = AuditJson.newMapper().writer();
+    private final RecordJson writer = RecordJson.reportFormat();
     private final EventQueue<Object> queue;
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong agentOverShare = new AtomicLong();
@@ -185,7 +184,7 @@ public final class AuditLog implements AuditSink, AgentEventSink, Closeable {
         byte[] line;
         try {
             Object typed = event instanceof AuditEvent a ? new AuditLines.RequestLine(a) : new AuditLines.AgentLine((AgentEvent) event);
-            line = writer.writeValueAsBytes(typed);
+            line = writer.toBytes(typed);
         } catch (IOException | RuntimeException e) {
             failure("cannot serialise an audit event", e);
             return false;
