@@ -2,8 +2,6 @@ package io.credproxy.daemon.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.credproxy.daemon.egress.EgressConfig;
 import io.credproxy.daemon.rules.Rule;
 import io.credproxy.protocol.config.HostPort;
@@ -31,8 +29,6 @@ public final class ConfigLoader {
             "egress", "limits", "apps", "identity");
     private static final Set<String> UPSTREAM_KEYS = Set.of("extra_ca", "resolve", "connect_timeout_ms", "response_timeout_ms");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-
     /**
      * Loads and validates a configuration file.
      *
@@ -59,10 +55,12 @@ public final class ConfigLoader {
     public ProxyConfig parse(String text, Path base) throws ConfigException {
         JsonNode root;
         try {
-            root = yaml.readTree(text);
+            root = YamlTree.read(text);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new ConfigException("not valid YAML" + where);
+        } catch (IOException e) {
+            throw new ConfigException("not valid YAML");
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException("expected a YAML mapping at the top level");
