@@ -76,10 +76,17 @@ final class HostileWorkload implements AutoCloseable {
     /** As above, the JVM run through {@code wrapper} (say {@code prlimit --nofile=N:N --}). */
     static HostileWorkload start(Path dir, String extraConfig, Map<String, String> extraResolve, List<String> wrapper)
             throws Exception {
+        return start(dir, extraConfig, extraResolve, wrapper, List.of());
+    }
+
+    /** As above, with {@code extraJvmFlags} after the unit's (say {@code -Xlog:...}). */
+    static HostileWorkload start(Path dir, String extraConfig, Map<String, String> extraResolve, List<String> wrapper,
+                                 List<String> extraJvmFlags) throws Exception {
         DaemonFixture fx = DaemonFixture.withoutDaemon(dir, extraConfig, extraResolve);
         try {
             List<String> jvm = new ArrayList<>(unitJvmFlags());
             jvm.add(HEAP);
+            jvm.addAll(extraJvmFlags);
             ChildDaemon child = fx.adopt(ChildDaemon.start(wrapper, fx.configFile, fx.outDir, jvm, List.of(), false));
             return new HostileWorkload(fx, child);
         } catch (Exception | Error e) {
