@@ -23,10 +23,10 @@ import java.util.function.Function;
  * <p>Why not the mapper: databind's serializer machinery (bean introspection, serializer caches and
  * factories) is about 640 classes and 3.8 MiB of metaspace that a daemon sized for 96 MiB carries
  * for the life of the process (docs/BENCHMARKS.md, "Memory"). The records written here are plain:
- * components in declaration order, {@code null} components and map values left out, strings, numbers, booleans,
- * lists, string-keyed maps, nested records, enums by their wire name, and {@link JsonUnwrapped}
- * components inlined. Anything else is refused rather than written in some other form;
- * {@code RecordJsonTest} compares the output with the mapper's byte for byte.
+ * components in declaration order, {@code null} components and map values left out, strings,
+ * numbers, booleans, lists, string-keyed maps, nested records, enums by their wire name, and
+ * {@link JsonUnwrapped} components inlined. Anything else is refused rather than written in some
+ * other form; {@code RecordJsonTest} compares the output with the mapper's byte for byte.
  */
 public final class RecordJson {
     private static final JsonFactory FACTORY = new JsonFactory();
