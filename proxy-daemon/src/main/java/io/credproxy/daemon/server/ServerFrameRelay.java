@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * whole (Netty's frame decoder and aggregator sit in front, continuation frames joined), so a
  * secret split across frames is still found. Both passes run on the message's bytes (ISO-8859-1,
  * one char per byte, so an ASCII or UTF-8 secret matches byte for byte), except that the policy's
- * pass reads a text message as text (its values are characters); a close frame's reason too. The client's own frames go the other way as raw bytes ({@link TunnelRelayHandler}).
+ * pass reads a text message as text (its values are characters); a close frame's reason too. The
+ * client's own frames go the other way as raw bytes ({@link TunnelRelayHandler}).
  * Back-pressure as in the tunnel: the server is read only while the client can take more.
  */
 final class ServerFrameRelay extends ChannelInboundHandlerAdapter {
