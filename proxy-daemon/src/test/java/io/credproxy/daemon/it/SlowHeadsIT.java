@@ -16,10 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Thousands of connections each holding about 30 KiB of an unfinished request head (issue 11: about
  * 5,500 of them exhausted a 256 MiB heap). The attacker opens up to 5,500 (fewer when this machine
- * has too few descriptors for both ends: the number is in the failure message), from one address.
- * The per-peer limit (2,048 at this heap) closes most at once; of the rest, the head budget (an
- * eighth of the heap, 32 MiB) holds what fits and answers the oldest 503 to make room. Meanwhile
- * other clients are served within a second, and afterwards every descriptor and buffer is back.
+ * has too few descriptors for both ends: the number is in the failure message), from one address,
+ * all of them before it sends a byte, then starts a head on each that is still open. The per-peer
+ * limit (about 500 with the unit's 64 MiB heap) closes all but the first at once; the head budget
+ * (an eighth of the heap, 8 MiB: some 270 heads) holds what fits of theirs and answers the oldest
+ * 503 to make room. Meanwhile other clients are served within a second, and afterwards every
+ * descriptor and buffer is back.
+ *
+ * <p>Connecting first is what makes both limits certain to act: when each connection sent its head
+ * at once, the budget's evictions could keep the peer's open connections under its limit, and
+ * whether the limit was reached depended on how fast the daemon read.
  */
 class SlowHeadsIT {
     static final int WANTED = 5_500;
@@ -45,16 +51,19 @@ class SlowHeadsIT {
                 for (int i = 0; i < heads; i++) {
                     pool.execute(() -> {
                         try {
-                            Socket s = HostileWorkload.attackerSocket(w.fx.proxyPort());
-                            attack.add(s);
-                            HostileWorkload.tryWrite(s, head);
+                            attack.add(HostileWorkload.attackerSocket(w.fx.proxyPort()));
                         } catch (Exception e) {
                             // a connect the backlog refused: one fewer
                         }
                     });
                 }
-                pool.shutdown();
-                assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+                awaitAll(pool);
+                w.awaitSettled("credproxy_limit_rejections_total{limit=\"max_connections_per_peer\"}", "credproxy_connections_active");
+                ExecutorService writers = Executors.newFixedThreadPool(8);
+                for (Socket s : attack) {
+                    writers.execute(() -> HostileWorkload.tryWrite(s, head)); // false: one the daemon refused
+                }
+                awaitAll(writers);
                 // The attacker's connects and bytes were taken by the kernel; let the daemon take them
                 // in (a connect burst queues ahead of everyone's, as in any server) before measuring
                 // whether it serves others while it holds them.
@@ -74,6 +83,11 @@ class SlowHeadsIT {
             assertThat(w.child.stderr()).doesNotContain("OutOfMemoryError");
             assertThat(w.stop()).isZero();
         }
+    }
+
+    private static void awaitAll(ExecutorService pool) throws InterruptedException {
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A request line and 30 headers of 1,000 bytes: about 30 KiB, without the blank line that would end it. */
