@@ -3,13 +3,13 @@ package io.credproxy.daemon.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.time.ZoneId;
 import java.util.Map;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -25,9 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
     static final String APPENDER = "STDERR";
     static final String PROJECT_LOGGER = "io.credproxy";
-    /** The text layout; under journald without the time, which the journal records itself. */
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
-    static final String JOURNAL_TEXT_PATTERN = "%-5level %logger{0} - %msg%n";
 
     private LogSetup() {}
 
@@ -90,11 +87,12 @@ public final class LogSetup {
         return encoder;
     }
 
-    /** The text layout, its {@code %msg} escaped ({@link EscapingMessageConverter}) as everywhere in the daemon. */
+    /**
+     * The text layout ({@link TextLayout}), its message escaped as everywhere in the daemon; under
+     * journald without the time, which the journal records itself.
+     */
     private static Encoder<ILoggingEvent> text(LoggerContext context, boolean journal) {
-        PatternLayout layout = new PatternLayout();
-        layout.getInstanceConverterMap().put("msg", EscapingMessageConverter::new);
-        layout.setPattern(journal ? JOURNAL_TEXT_PATTERN : TEXT_PATTERN);
+        TextLayout layout = new TextLayout(journal ? null : ZoneId.systemDefault());
         layout.setContext(context);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

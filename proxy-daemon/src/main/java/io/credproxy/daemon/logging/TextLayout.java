@@ -1,0 +1,64 @@
+package io.credproxy.daemon.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import java.time.ZoneId;
+
+/**
+ * The daemon's text log line, the same bytes as Logback's {@code PatternLayout} with
+ * {@value #PATTERN} ({@code %msg} escaped by {@link LogText#escape}), or without the
+ * {@code %d{...} } under journald, which records the time itself.
+ *
+ * <p>Why not {@code PatternLayout}: its pattern parser, converters and the map of constructor
+ * references it fills in a static initialiser are about 150 classes that stay loaded for the life of
+ * the daemon, in a process sized to stay under 96 MiB (docs/BENCHMARKS.md, "Memory"). Four fixed
+ * fields need none of that.
+ *
+ * <p>Kept as {@code PatternLayout} writes them: the level padded to five characters; the logger's
+ * name after its last dot ({@code %logger{0}}); a null message as {@code null}; a thrown exception,
+ * which the pattern does not name, appended after the line as {@code PatternLayout} appends it by
+ * default (its {@code ThrowableProxyConverter}, or with the packaging data when the context collects
+ * it: {@link ThrowableProxyUtil#asString} writes both the same way). The stack trace is not escaped,
+ * as before; only the message is. TextLayoutTest compares the two layouts byte for byte.
+ */
+final class TextLayout extends LayoutBase<ILoggingEvent> {
+    /** What this layout writes, in Logback's pattern language; TextLayoutTest checks the two agree. */
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+    /** The same under journald, without the time. */
+    static final String JOURNAL_PATTERN = "%-5level %logger{0} - %msg%n";
+
+    private final IsoTimestamps timestamps;
+
+    /** @param zone the zone of the timestamps, or {@code null} for a line without one (journald) */
+    TextLayout(ZoneId zone) {
+        this.timestamps = zone == null ? null : new IsoTimestamps(zone);
+    }
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        if (!isStarted()) {
+            return CoreConstants.EMPTY_STRING; // as PatternLayout
+        }
+        StringBuilder line = new StringBuilder(256);
+        if (timestamps != null) {
+            timestamps.append(line, event.getTimeStamp());
+            line.append(' ');
+        }
+        String level = event.getLevel().toString();
+        line.append(level);
+        for (int i = level.length(); i < 5; i++) {
+            line.append(' ');
+        }
+        String logger = event.getLoggerName();
+        line.append(' ').append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(" - ");
+        line.append(LogText.escape(event.getFormattedMessage())).append(CoreConstants.LINE_SEPARATOR);
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            line.append(ThrowableProxyUtil.asString(thrown));
+        }
+        return line.toString();
+    }
+}
