@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * {@code PatternLayout} stays on the test class path for this alone.
  */
 class TextLayoutTest {
+    /** The patterns LogSetup gave PatternLayout before TextLayout, copied here so that they cannot drift. */
+    private static final String OLD_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+    private static final String OLD_JOURNAL_PATTERN = "%-5level %logger{0} - %msg%n";
     private static final List<String> ZONES = List.of("UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns",
             "Pacific/Chatham", "America/Los_Angeles", "Pacific/Kiritimati", "Africa/Monrovia", "Europe/Amsterdam",
             "-00:00:30", "+00:00:59", "-00:01:15", "+05:45:17");
@@ -66,7 +69,7 @@ class TextLayoutTest {
         return LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC) * 1000 + ms;
     }
 
-    /** Instants that test the date's fields, the offsets' changes and the per-second cache. */
+    /** Instants that test the date's fields, the offsets' changes and the formatter's cache. */
     private static List<Long> instants() {
         List<Long> out = new ArrayList<>(List.of(0L, -1L, 999L, 1000L, 1001L, 999L, // back into a second already left
                 millis(2026, 12, 2, 10, 15, 30, 123), millis(2026, 12, 2, 10, 15, 30, 7), millis(2026, 12, 2, 10, 15, 31, 0),
@@ -87,7 +90,7 @@ class TextLayoutTest {
     void theTimestampIsTheFormattersInEveryZoneAndAtEveryInstant() {
         int compared = 0;
         for (String zone : ZONES) {
-            PatternLayout expected = reference(TextLayout.PATTERN, zone);
+            PatternLayout expected = reference(OLD_PATTERN, zone);
             TextLayout actual = layout(ZoneId.of(zone)); // one layout per zone: its cache sees every instant in turn
             for (long t : instants()) {
                 ILoggingEvent e = event("io.credproxy.access", Level.INFO, t, "ok", null);
@@ -122,7 +125,7 @@ class TextLayoutTest {
     void levelsLoggersAndMessagesAreWrittenAsBeforeWithAndWithoutTheTime() {
         ZoneId zone = ZoneId.of("Asia/Kolkata");
         List<TextLayout> actual = List.of(layout(zone), layout(null));
-        List<PatternLayout> expected = List.of(reference(TextLayout.PATTERN, zone.getId()), reference(TextLayout.JOURNAL_PATTERN, null));
+        List<PatternLayout> expected = List.of(reference(OLD_PATTERN, zone.getId()), reference(OLD_JOURNAL_PATTERN, null));
         long t = millis(2026, 12, 2, 10, 15, 30, 123);
         int compared = 0;
         for (int variant = 0; variant < 2; variant++) {
@@ -167,7 +170,7 @@ class TextLayoutTest {
         for (boolean packagingData : List.of(false, true)) {
             context.setPackagingDataEnabled(packagingData); // an operator's setting; then Logback adds the jars
             List<TextLayout> actual = List.of(layout(zone), layout(null));
-            List<PatternLayout> expected = List.of(reference(TextLayout.PATTERN, zone.getId()), reference(TextLayout.JOURNAL_PATTERN, null));
+            List<PatternLayout> expected = List.of(reference(OLD_PATTERN, zone.getId()), reference(OLD_JOURNAL_PATTERN, null));
             for (int variant = 0; variant < 2; variant++) {
                 for (Throwable t : thrown) {
                     ILoggingEvent e = event("io.credproxy.daemon.server.ProxyServer", Level.ERROR, 1_000_000, "failed {}", t, "x\u001b");
@@ -189,7 +192,7 @@ class TextLayoutTest {
             for (boolean journal : List.of(false, true)) {
                 Encoder<ILoggingEvent> actual = LogSetup.encoder(context, LogFormat.TEXT, journal);
                 LayoutWrappingEncoder<ILoggingEvent> old = new LayoutWrappingEncoder<>();
-                old.setLayout(reference(journal ? TextLayout.JOURNAL_PATTERN : TextLayout.PATTERN, null));
+                old.setLayout(reference(journal ? OLD_JOURNAL_PATTERN : OLD_PATTERN, null));
                 Encoder<ILoggingEvent> expected = journal ? new JournalPriorityEncoder(old) : old;
                 expected.setContext(context);
                 expected.start();
@@ -206,6 +209,12 @@ class TextLayoutTest {
         } finally {
             TimeZone.setDefault(before);
         }
+    }
+
+    @Test
+    void thePatternsItDocumentsAreTheOldOnes() {
+        assertThat(TextLayout.PATTERN).isEqualTo(OLD_PATTERN);
+        assertThat(TextLayout.JOURNAL_PATTERN).isEqualTo(OLD_JOURNAL_PATTERN);
     }
 
     @Test
