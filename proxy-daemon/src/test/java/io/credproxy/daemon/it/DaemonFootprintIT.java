@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * databind mapper: its serializer and deserializer machinery is about 640 classes and 3.8 MiB of
  * metaspace, kept for the life of the process, which the RSS target of issue 15 cannot carry
  * (docs/BENCHMARKS.md, "Memory"). The first {@code POST /events} loads it, and this test sees that
- * too: the check reads the JVM's own class-loading log, so it can fail.
+ * too: the check reads the JVM's own class-loading log, so it can fail. Logback's pattern layout
+ * (its parser and converters, about 150 classes) stays unloaded as well: {@code TextLayout} writes
+ * the text line.
  */
 class DaemonFootprintIT {
     private static final Pattern LOADED = Pattern.compile("\\[class,load\\] (\\S+) source:");
@@ -51,6 +53,9 @@ class DaemonFootprintIT {
 
             assertThat(loaded(classLog)).as("classes loaded while serving").doesNotContainAnyElementsOf(HEAVY)
                     .contains("io.credproxy.daemon.audit.RecordJson", "io.credproxy.daemon.config.YamlTree");
+            assertThat(loaded(classLog)).as("Logback's pattern layout, loaded while serving")
+                    .noneMatch(name -> name.startsWith("ch.qos.logback.core.pattern.") || name.equals("ch.qos.logback.classic.PatternLayout"))
+                    .contains("io.credproxy.daemon.logging.TextLayout");
 
             String event = AgentEventJson.toJsonArray(List.of(AgentEvent.instrumented(System.currentTimeMillis(), "app", "okhttp3")));
             assertThat(EventsAbuseIT.post(w, event)).startsWith("2");

@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link TextLayout} against what it replaces: Logback's {@code PatternLayout} with the daemon's
  * patterns and its {@code %msg} escaped, fed the same events, must give the same text, byte for byte.
- * {@code PatternLayout} stays on the test class path for this alone.
+ * The daemon itself no longer loads {@code PatternLayout}; only this test does.
  */
 class TextLayoutTest {
     /** The patterns LogSetup gave PatternLayout before TextLayout, copied here so that they cannot drift. */
@@ -132,7 +133,7 @@ class TextLayoutTest {
             for (Level level : LEVELS) {
                 for (String logger : LOGGERS) {
                     for (Object[] m : messages()) {
-                        Object[] args = java.util.Arrays.copyOfRange(m, 1, m.length);
+                        Object[] args = Arrays.copyOfRange(m, 1, m.length);
                         ILoggingEvent e = event(logger, level, t++, (String) m[0], null, args);
                         assertThat(actual.get(variant).doLayout(e)).as("%s %s %s", level, logger, m[0])
                                 .isEqualTo(expected.get(variant).doLayout(e));
