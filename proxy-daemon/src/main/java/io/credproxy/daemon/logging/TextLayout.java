@@ -22,8 +22,9 @@ import java.time.ZoneId;
  * name after its last dot ({@code %logger{0}}); a null message as {@code null}; a thrown exception,
  * which the pattern does not name, appended after the line as {@code PatternLayout} appends it by
  * default (its {@code ThrowableProxyConverter}, or with the packaging data when the context collects
- * it: {@link ThrowableProxyUtil#asString} writes both the same way). The stack trace is not escaped,
- * as before; only the message is. TextLayoutTest compares the two layouts byte for byte.
+ * it: {@link ThrowableProxyUtil#asString} writes both the same way), except that the exceptions'
+ * messages are escaped as the line's is ({@link EscapedThrowable}; PatternLayout wrote them raw).
+ * TextLayoutTest compares the two layouts byte for byte wherever they should agree.
  */
 final class TextLayout extends LayoutBase<ILoggingEvent> {
     /** The time, as {@code DateTimeFormatter} patterns go. */
@@ -63,7 +64,7 @@ final class TextLayout extends LayoutBase<ILoggingEvent> {
         line.append(LogText.escape(event.getFormattedMessage())).append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
-            line.append(ThrowableProxyUtil.asString(thrown));
+            line.append(ThrowableProxyUtil.asString(EscapedThrowable.of(thrown)));
         }
         return line.toString();
     }

@@ -148,9 +148,10 @@ class TextLayoutTest {
         assertThat(actual.get(1).doLayout(e)).isEqualTo("WARN  access - a\\x0ab\\x1b\n");
     }
 
+    /** Messages without a character to escape: there the two layouts agree byte for byte. */
     private static Throwable nested() {
-        IllegalStateException cause = new IllegalStateException("root cause with\ttab");
-        RuntimeException top = new RuntimeException("wrapped\nsecond line of the message", cause);
+        IllegalStateException cause = new IllegalStateException("root cause with: a colon");
+        RuntimeException top = new RuntimeException("wrapped, with \u00e9 and \u4e2d", cause);
         top.addSuppressed(new java.io.IOException("suppressed one", new ArithmeticException("inner")));
         return top;
     }
@@ -183,6 +184,40 @@ class TextLayoutTest {
             }
         }
         assertThat(compared).isEqualTo(2 * 2 * thrown.size());
+    }
+
+    /** What a client could put in an exception's message: a line of its own making, a terminal escape. */
+    private static Throwable hostile() {
+        IllegalStateException cause = new IllegalStateException("cause\r\n2026-01-01T00:00:00.000Z ERROR Daemon - forged cause");
+        RuntimeException top = new RuntimeException("bad request line: GET /\n2026-01-01T00:00:00.000Z INFO  access - forged\u001b[2J", cause);
+        top.addSuppressed(new java.io.IOException("suppressed\u2028\u202eline", new ArithmeticException("inner\u0085")));
+        return top;
+    }
+
+    /** Every line a trace may have after the log line: an exception's first line, a frame, "... n more", a cause, a suppressed one. */
+    private static final java.util.regex.Pattern TRACE_LINE = java.util.regex.Pattern.compile(
+            "\t*(at .*|\\.\\.\\. \\d+ (common frames omitted|more)|\\[CIRCULAR REFERENCE.*|(Caused by: |Suppressed: )?[\\w$.]+(: .*)?)");
+
+    @Test
+    void theMessagesOfAThrownExceptionAreEscapedLikeTheLines() {
+        Throwable t = hostile();
+        for (TextLayout layout : List.of(layout(ZoneOffset.UTC), layout(null))) {
+            String text = layout.doLayout(event("io.credproxy.daemon.server.ProxyServer", Level.WARN, 0, "failed", t));
+            List<String> lines = text.lines().toList();
+            assertThat(lines.get(0)).endsWith("WARN  ProxyServer - failed");
+            for (String line : lines.subList(1, lines.size())) {
+                assertThat(line).as("a line of the trace").matches(TRACE_LINE).doesNotContain("\u001b");
+            }
+            assertThat(text).contains("java.lang.RuntimeException: bad request line: GET /\\x0a2026-01-01T00:00:00.000Z INFO  access - forged\\x1b[2J")
+                    .contains("Caused by: java.lang.IllegalStateException: cause\\x0d\\x0a2026-01-01T00:00:00.000Z ERROR Daemon - forged cause")
+                    .contains("Suppressed: java.io.IOException: suppressed\\u2028\\u202eline")
+                    .contains("Caused by: java.lang.ArithmeticException: inner\\x85")
+                    .doesNotContain("\r").doesNotContain("\u2028").doesNotContain("\u202e").doesNotContain("\u0085");
+            // Only the messages changed: the trace has as many lines as PatternLayout's, less the line breaks the messages held.
+            String old = reference(OLD_JOURNAL_PATTERN, null).doLayout(event("io.credproxy.daemon.server.ProxyServer", Level.WARN, 0, "failed", t));
+            assertThat(old.lines().filter(l -> !TRACE_LINE.matcher(l).matches()).count()).as("the old layout let the lines through").isPositive();
+            assertThat(lines).hasSize((int) old.lines().count() - 2); // the LF and the CR LF; lines() breaks at neither U+2028 nor U+0085
+        }
     }
 
     @Test
