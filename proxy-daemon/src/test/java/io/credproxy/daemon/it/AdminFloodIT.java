@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,8 +66,7 @@ class AdminFloodIT {
                         }
                     });
                 }
-                pool.shutdown();
-                assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+                HostileWorkload.awaitAll(pool, 120);
 
                 w.assertResponsive("during the attack");
                 assertThat(w.healthz()).isEqualTo("200 ok");

@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -245,6 +247,12 @@ final class HostileWorkload implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Lets the attack's tasks finish and fails the test if they do not within {@code seconds}. */
+    static void awaitAll(ExecutorService pool, long seconds) throws InterruptedException {
+        pool.shutdown();
+        assertThat(pool.awaitTermination(seconds, TimeUnit.SECONDS)).as("the attack's tasks finished").isTrue();
     }
 
     static void closeAll(List<Socket> sockets) {

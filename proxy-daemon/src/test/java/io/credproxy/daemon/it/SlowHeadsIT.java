@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,13 +56,13 @@ class SlowHeadsIT {
                         }
                     });
                 }
-                awaitAll(pool);
+                HostileWorkload.awaitAll(pool, 60);
                 w.awaitSettled("credproxy_limit_rejections_total{limit=\"max_connections_per_peer\"}", "credproxy_connections_active");
                 ExecutorService writers = Executors.newFixedThreadPool(8);
                 for (Socket s : attack) {
                     writers.execute(() -> HostileWorkload.tryWrite(s, head)); // false: one the daemon refused
                 }
-                awaitAll(writers);
+                HostileWorkload.awaitAll(writers, 60);
                 // The attacker's connects and bytes were taken by the kernel; let the daemon take them
                 // in (a connect burst queues ahead of everyone's, as in any server) before measuring
                 // whether it serves others while it holds them.
@@ -83,11 +82,6 @@ class SlowHeadsIT {
             assertThat(w.child.stderr()).doesNotContain("OutOfMemoryError");
             assertThat(w.stop()).isZero();
         }
-    }
-
-    private static void awaitAll(ExecutorService pool) throws InterruptedException {
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A request line and 30 headers of 1,000 bytes: about 30 KiB, without the blank line that would end it. */
