@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,7 +154,7 @@ class TextLayoutTest {
     private static Throwable nested() {
         IllegalStateException cause = new IllegalStateException("root cause with: a colon");
         RuntimeException top = new RuntimeException("wrapped, with \u00e9 and \u4e2d", cause);
-        top.addSuppressed(new java.io.IOException("suppressed one", new ArithmeticException("inner")));
+        top.addSuppressed(new IOException("suppressed one", new ArithmeticException("inner")));
         return top;
     }
 
@@ -190,12 +192,12 @@ class TextLayoutTest {
     private static Throwable hostile() {
         IllegalStateException cause = new IllegalStateException("cause\r\n2026-01-01T00:00:00.000Z ERROR Daemon - forged cause");
         RuntimeException top = new RuntimeException("bad request line: GET /\n2026-01-01T00:00:00.000Z INFO  access - forged\u001b[2J", cause);
-        top.addSuppressed(new java.io.IOException("suppressed\u2028\u202eline", new ArithmeticException("inner\u0085")));
+        top.addSuppressed(new IOException("suppressed\u2028\u202eline", new ArithmeticException("inner\u0085")));
         return top;
     }
 
     /** Every line a trace may have after the log line: an exception's first line, a frame, "... n more", a cause, a suppressed one. */
-    private static final java.util.regex.Pattern TRACE_LINE = java.util.regex.Pattern.compile(
+    private static final Pattern TRACE_LINE = Pattern.compile(
             "\t*(at .*|\\.\\.\\. \\d+ (common frames omitted|more)|\\[CIRCULAR REFERENCE.*|(Caused by: |Suppressed: )?[\\w$.]+(: .*)?)");
 
     @Test
